@@ -1,0 +1,57 @@
+# The Advisor: `make run` serves the app with demo data, `make test` runs the suite.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON_VERSION := 3.12
+UV_VERSION := 0.13.8
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(UV):
+	@command -v python$(PYTHON_VERSION) >/dev/null || { echo "Python $(PYTHON_VERSION) is required (python$(PYTHON_VERSION) not found)"; exit 1; }
+	python$(PYTHON_VERSION) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: $(UV) uv.lock pyproject.toml
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --inexact --quiet
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the locked dependencies
+
+lock: $(UV) ## Re-resolve dependencies into uv.lock after editing pyproject.toml
+	$(UV) lock
+
+run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo
+	@echo "  The Advisor runs at http://$(HOST):$(PORT)/"
+	@echo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install ## Run the whole test suite (uses DATABASE_URL when set, else SQLite)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## Check code style: ruff lint and format
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: install ## Type-check with mypy (strict on the scoring engine)
+	$(VENV)/bin/mypy advisor projects reports
+
+bench-scoring: install ## Time the recommendation engine; prints medians
+	$(PY) benchmarks/scoring.py
+
+clean: ## Remove the virtualenv, the local database and generated files
+	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+.PHONY: help install lock run test lint format typecheck bench-scoring clean

@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from projects.models import Client, Membership, Organization, Project
+
+
+class MembershipInline(admin.TabularInline[Membership, Organization]):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin[Organization]):
+    list_display = ["name", "brand_color", "created_at"]
+    search_fields = ["name"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin[Membership]):
+    list_display = ["user", "organization", "role", "created_at"]
+    list_filter = ["role", "organization"]
+    search_fields = ["user__email", "user__username", "organization__name"]
+    list_select_related = ["user", "organization"]
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin[Client]):
+    list_display = ["name", "organization", "industry", "contact_email", "archived_at"]
+    list_filter = ["organization"]
+    search_fields = ["name", "contact_name", "contact_email"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin[Project]):
+    list_display = ["name", "client", "status", "created_by", "updated_at"]
+    list_filter = ["status", "client__organization"]
+    search_fields = ["name", "client__name"]
+    list_select_related = ["client", "created_by"]
+    raw_id_fields = ["client", "created_by"]

@@ -1,0 +1,101 @@
+"""Demo data: one agency, an admin login, and a few clients with projects at different stages."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from projects.models import Client, Membership, Organization, Project
+
+DEMO_EMAIL = "demo@advisor.example"
+DEMO_PASSWORD = "advisor-demo-2026"  # noqa: S105 - a published demo login, reset on every seed
+DEMO_ORGANIZATION = "Northwind AI Studio"
+
+DEMO_CLIENTS = [
+    {
+        "name": "Bloom & Co",
+        "industry": "Consumer cosmetics",
+        "contact_name": "Priya Raman",
+        "contact_email": "priya@bloom.example",
+        "notes": "Rebrand planned for next spring; marketing team wants on-brand social posts.",
+        "projects": [
+            (
+                "Brand-voice social posts",
+                "Draft Instagram and LinkedIn posts in Bloom's voice.",
+                "draft",
+            ),
+            (
+                "Product FAQ assistant",
+                "Answer shoppers' questions from the product catalogue.",
+                "assessing",
+            ),
+        ],
+    },
+    {
+        "name": "Harbor Legal",
+        "industry": "Legal services",
+        "contact_name": "Tom Alvarez",
+        "contact_email": "t.alvarez@harborlegal.example",
+        "notes": "Thousands of reviewed contracts available; strict output schema for their DMS.",
+        "projects": [
+            (
+                "Contract clause extraction",
+                "Pull parties, dates and clauses into their schema.",
+                "recommended",
+            ),
+        ],
+    },
+    {
+        "name": "Fleetline Logistics",
+        "industry": "Logistics",
+        "contact_name": "Mei Chen",
+        "contact_email": "mei.chen@fleetline.example",
+        "notes": "",
+        "projects": [
+            (
+                "Support ticket triage",
+                "Route incoming tickets to the right team with a priority.",
+                "draft",
+            ),
+        ],
+    },
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+
+
+@transaction.atomic
+def demo_seed() -> DemoLogin:
+    """Create or refresh the demo data; running it twice changes nothing but the demo password."""
+    organization, _ = Organization.objects.get_or_create(
+        name=DEMO_ORGANIZATION,
+        defaults={
+            "contact_line": "hello@northwind.example · +44 20 7946 0000",
+            "report_footer": "Northwind AI Studio · Independent advice on applied AI",
+        },
+    )
+    user, _ = User.objects.get_or_create(
+        username=DEMO_EMAIL,
+        defaults={"email": DEMO_EMAIL, "first_name": "Dana", "last_name": "Demo", "is_staff": True},
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    Membership.objects.update_or_create(
+        user=user, organization=organization, defaults={"role": Membership.Role.ADMIN}
+    )
+    for spec in DEMO_CLIENTS:
+        details = {key: value for key, value in spec.items() if key not in {"name", "projects"}}
+        client, _ = Client.objects.get_or_create(
+            organization=organization, name=spec["name"], defaults=details
+        )
+        for name, description, status in spec["projects"]:
+            Project.objects.get_or_create(
+                client=client,
+                name=name,
+                defaults={"description": description, "status": status, "created_by": user},
+            )
+    return DemoLogin(email=DEMO_EMAIL, password=DEMO_PASSWORD)

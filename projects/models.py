@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+BRAND_COLOR_VALIDATOR = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", "Enter a colour as # followed by six hex digits, e.g. #1f4e79."
+)
+
+
+class Organization(models.Model):
+    """An agency: the tenant that owns clients, projects and reports."""
+
+    name = models.CharField(max_length=120)
+    logo = models.ImageField(upload_to="logos/", blank=True)
+    brand_color = models.CharField(
+        "brand colour",
+        max_length=7,
+        default="#1f4e79",
+        validators=[BRAND_COLOR_VALIDATOR],
+        help_text="Used for headings and accents on client reports.",
+    )
+    contact_line = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="How clients reach you, e.g. 'hello@agency.example · +44 20 7946 0000'.",
+    )
+    report_footer = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A short line printed at the foot of every report page.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def for_user(self, user: User | AnonymousUser) -> MembershipQuerySet:
+        return self.filter(user_id=user.pk or 0).select_related("organization")
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        MEMBER = "member", "Member"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="unique_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.organization} ({self.role})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    def for_organization(self, organization: Organization) -> ClientQuerySet:
+        return self.filter(organization=organization)
+
+    def active(self) -> ClientQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+
+class Client(models.Model):
+    """A customer of the agency, for whom it builds AI projects."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="clients")
+    name = models.CharField(max_length=120)
+    industry = models.CharField(max_length=80, blank=True)
+    contact_name = models.CharField(max_length=120, blank=True)
+    contact_email = models.EmailField(blank=True)
+    notes = models.TextField(blank=True, max_length=5000)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint(
+                "organization", Lower("name"), name="unique_client_name_per_organization"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:client_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def for_organization(self, organization: Organization) -> ProjectQuerySet:
+        return self.filter(client__organization=organization)
+
+
+class Project(models.Model):
+    """One AI use case for a client, to be assessed: prompting or fine-tuning?"""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ASSESSING = "assessing", "Assessing"
+        RECOMMENDED = "recommended", "Recommended"
+        ARCHIVED = "archived", "Archived"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="projects")
+    name = models.CharField(max_length=120)
+    description = models.TextField(
+        "AI use case",
+        max_length=2000,
+        blank=True,
+        help_text="In a sentence or two: what should the AI do, for whom?",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_projects",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["client", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED

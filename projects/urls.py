@@ -1,0 +1,27 @@
+from django.urls import path
+
+from projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("clients/", views.client_list, name="client_list"),
+    path("clients/new/", views.client_create, name="client_create"),
+    path("clients/<int:pk>/", views.client_detail, name="client_detail"),
+    path("clients/<int:pk>/edit/", views.client_edit, name="client_edit"),
+    path("clients/<int:pk>/archive/", views.client_archive, name="client_archive"),
+    path("clients/<int:pk>/restore/", views.client_restore, name="client_restore"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/archive/", views.project_archive, name="project_archive"),
+    path("projects/<int:pk>/restore/", views.project_restore, name="project_restore"),
+    path("organization/", views.organization_settings, name="organization_settings"),
+    path("organization/switch/", views.organization_switch, name="organization_switch"),
+    path("organization/members/", views.member_list, name="member_list"),
+    path(
+        "organization/members/<int:pk>/role/", views.member_change_role, name="member_change_role"
+    ),
+    path("organization/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+]

@@ -1,0 +1,264 @@
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from projects import services
+from projects.forms import (
+    ClientForm,
+    MemberAddForm,
+    MemberRoleForm,
+    OrganizationBrandingForm,
+    ProjectFilterForm,
+    ProjectForm,
+)
+from projects.http import OrganizationRequest
+from projects.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
+from projects.models import Client, Membership, Project
+
+PROJECTS_PER_PAGE = 20
+
+type View = Callable[..., HttpResponse]
+
+
+def organization_admin_required(view: View) -> View:
+    """Only the organization's admins manage its branding and members."""
+
+    @wraps(view)
+    def wrapper(request: OrganizationRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not request.membership.is_admin:
+            raise PermissionDenied("Only organization admins can do this.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def dashboard(request: OrganizationRequest) -> HttpResponse:
+    organization = request.membership.organization
+    form = ProjectFilterForm(request.GET or None, organization=organization)
+    projects = Project.objects.for_organization(organization).select_related("client", "created_by")
+    filters = form.cleaned_data if form.is_valid() else {}
+    if query := filters.get("q"):
+        projects = projects.filter(Q(name__icontains=query) | Q(client__name__icontains=query))
+    if status := filters.get("status"):
+        projects = projects.filter(status=status)
+    else:
+        projects = projects.exclude(status=Project.Status.ARCHIVED)
+    if client := filters.get("client"):
+        projects = projects.filter(client=client)
+    ordering = form.ordering() if filters else ("-updated_at", "-pk")
+    page = Paginator(projects.order_by(*ordering), PROJECTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "projects/dashboard.html", {"form": form, "page": page})
+
+
+def client_list(request: OrganizationRequest) -> HttpResponse:
+    show_archived = request.GET.get("archived") == "1"
+    clients = Client.objects.for_organization(request.membership.organization).annotate(
+        project_count=Count("projects", filter=~Q(projects__status=Project.Status.ARCHIVED))
+    )
+    clients = clients.filter(archived_at__isnull=not show_archived)
+    return render(
+        request, "projects/client_list.html", {"clients": clients, "show_archived": show_archived}
+    )
+
+
+def client_create(request: OrganizationRequest) -> HttpResponse:
+    organization = request.membership.organization
+    form = ClientForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        form.instance.organization = organization
+        client = form.save()
+        messages.success(request, f"Client “{client.name}” added.")
+        return redirect(client)
+    return render(request, "projects/client_form.html", {"form": form})
+
+
+def client_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(
+        Client.objects.for_organization(request.membership.organization), pk=pk
+    )
+    projects = client.projects.select_related("created_by").order_by("-updated_at")
+    return render(request, "projects/client_detail.html", {"client": client, "projects": projects})
+
+
+def client_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
+    organization = request.membership.organization
+    client = get_object_or_404(Client.objects.for_organization(organization), pk=pk)
+    form = ClientForm(request.POST or None, instance=client, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Client “{client.name}” saved.")
+        return redirect(client)
+    return render(request, "projects/client_form.html", {"form": form, "client": client})
+
+
+@require_POST
+def client_archive(request: OrganizationRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(
+        Client.objects.for_organization(request.membership.organization), pk=pk
+    )
+    services.client_archive(client=client)
+    messages.success(request, f"Client “{client.name}” and its projects archived.")
+    return redirect(client)
+
+
+@require_POST
+def client_restore(request: OrganizationRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(
+        Client.objects.for_organization(request.membership.organization), pk=pk
+    )
+    services.client_restore(client=client)
+    messages.success(request, f"Client “{client.name}” restored.")
+    return redirect(client)
+
+
+def project_create(request: OrganizationRequest) -> HttpResponse:
+    organization = request.membership.organization
+    initial = (
+        {"client": request.GET.get("client")} if request.GET.get("client", "").isdigit() else {}
+    )
+    form = ProjectForm(request.POST or None, initial=initial, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        form.instance.created_by = request.user
+        project = form.save()
+        messages.success(request, f"Project “{project.name}” created.")
+        return redirect(project)
+    return render(request, "projects/project_form.html", {"form": form})
+
+
+def project_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(
+        Project.objects.for_organization(request.membership.organization).select_related(
+            "client", "created_by"
+        ),
+        pk=pk,
+    )
+    return render(request, "projects/project_detail.html", {"project": project})
+
+
+def project_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
+    organization = request.membership.organization
+    project = get_object_or_404(Project.objects.for_organization(organization), pk=pk)
+    form = ProjectForm(request.POST or None, instance=project, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Project “{project.name}” saved.")
+        return redirect(project)
+    return render(request, "projects/project_form.html", {"form": form, "project": project})
+
+
+@require_POST
+def project_archive(request: OrganizationRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(
+        Project.objects.for_organization(request.membership.organization), pk=pk
+    )
+    services.project_archive(project=project)
+    messages.success(request, f"Project “{project.name}” archived.")
+    return redirect(project)
+
+
+@require_POST
+def project_restore(request: OrganizationRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(
+        Project.objects.for_organization(request.membership.organization).select_related("client"),
+        pk=pk,
+    )
+    if project.client.is_archived:
+        messages.error(request, f"Restore the client “{project.client.name}” first.")
+        return redirect(project)
+    services.project_restore(project=project)
+    messages.success(request, f"Project “{project.name}” restored.")
+    return redirect(project)
+
+
+@require_POST
+def organization_switch(request: OrganizationRequest) -> HttpResponse:
+    wanted = request.POST.get("organization", "")
+    membership = next((m for m in request.memberships if str(m.organization_id) == wanted), None)
+    if membership is None:
+        messages.error(request, "You are not a member of that organization.")
+    else:
+        request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = membership.organization_id
+        messages.success(request, f"Switched to {membership.organization.name}.")
+    return redirect("projects:dashboard")
+
+
+@organization_admin_required
+def organization_settings(request: OrganizationRequest) -> HttpResponse:
+    organization = request.membership.organization
+    form = OrganizationBrandingForm(
+        request.POST or None, request.FILES or None, instance=organization
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Branding saved. New reports will use it.")
+        return redirect("projects:organization_settings")
+    return render(request, "projects/organization_settings.html", {"form": form})
+
+
+@organization_admin_required
+def member_list(request: OrganizationRequest) -> HttpResponse:
+    organization = request.membership.organization
+    form = MemberAddForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        membership = services.member_invite(
+            organization=organization,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            invited_by=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+        messages.success(
+            request, f"{membership.user.email} added; we emailed them a link to sign in."
+        )
+        return redirect("projects:member_list")
+    members = organization.memberships.select_related("user").order_by("user__email")
+    return render(
+        request,
+        "projects/member_list.html",
+        {"form": form, "members": members, "roles": Membership.Role.choices},
+    )
+
+
+@require_POST
+@organization_admin_required
+def member_change_role(request: OrganizationRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        request.membership.organization.memberships.select_related("user"), pk=pk
+    )
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a role: admin or member.")
+    else:
+        try:
+            services.member_change_role(membership=membership, role=form.cleaned_data["role"])
+        except services.LastAdminError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"{membership.user.email} is now {membership.get_role_display().lower()}."
+            )
+    return redirect("projects:member_list")
+
+
+@require_POST
+@organization_admin_required
+def member_remove(request: OrganizationRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        request.membership.organization.memberships.select_related("user"), pk=pk
+    )
+    try:
+        services.member_remove(membership=membership)
+    except services.LastAdminError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{membership.user.email} removed from the organization.")
+    return redirect("projects:member_list")
