@@ -129,6 +129,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Locally, emails (such as a new colleague's password link) are printed to the console;
 # in production they go out through SMTP.
+MAILERS: dict[str, dict[str, object]]
 if DEBUG and "SMTP_HOST" not in os.environ:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
