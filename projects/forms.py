@@ -67,7 +67,9 @@ class OrganizationBrandingForm(forms.ModelForm[Organization]):
     class Meta:
         model = Organization
         fields = ["name", "logo", "brand_color", "contact_line", "report_footer"]
-        widgets = {"brand_color": forms.TextInput(attrs={"type": "color"})}
+        widgets = {
+            "brand_color": forms.TextInput(attrs={"type": "color", "class": "form-control-color"})
+        }
         help_texts = {"logo": "A PNG or JPEG image, at most 1 MB. Printed on the report cover."}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -128,7 +130,7 @@ class ProjectFilterForm(forms.Form):
 
     q = forms.CharField(label="Search", required=False, max_length=100)
     status = forms.ChoiceField(
-        choices=[("", "Active (not archived)"), *Project.Status.choices],
+        choices=[("", "Active"), *Project.Status.choices],
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
