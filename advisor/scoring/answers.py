@@ -1,0 +1,399 @@
+"""The answers contract: what the wizard produces and `manage.py recommend` reads.
+
+`parse_answers` is the only way in from untrusted data (JSON, form data); it collects every
+problem at once and raises `InvalidAnswers`. `ANSWER_FIELDS` describes each answer (kind,
+allowed values, limits) so the wizard builds its form fields from the same source.
+"""
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from advisor.scoring.prices import check_assumption_overrides
+
+# Limits: generous enough for any real project, tight enough to catch typos and abuse.
+MAX_EXAMPLE_COUNT: Final = 10_000_000  # far beyond any hand-checked example set
+MAX_SIMILAR_CLIENTS: Final = 100_000  # no agency has more clients than this
+MAX_BUDGET_USD: Final = 1_000_000_000  # a billion dollars: anything above is a typo
+MAX_WEEKS_TO_LAUNCH: Final = 520  # ten years; beyond that nobody plans in weeks
+MAX_MONTHLY_REQUESTS: Final = 10_000_000_000  # about 4,000 requests a second, all month
+MAX_TOKENS: Final = 2_000_000  # above the largest context windows on the market
+MAX_LATENCY_TARGET_MS: Final = 600_000  # ten minutes: slower than that is a batch job
+
+
+class TaskType(StrEnum):
+    """What the model is asked to do."""
+
+    CLASSIFICATION = "classification"
+    EXTRACTION = "extraction"
+    SUMMARIZATION = "summarization"
+    CONTENT_GENERATION = "content_generation"
+    QUESTION_ANSWERING = "question_answering"
+    CODE = "code"
+    CONVERSATION = "conversation"
+    OTHER = "other"
+
+
+class OutputFormat(StrEnum):
+    """How strictly the output's shape is prescribed."""
+
+    FREE_TEXT = "free_text"
+    LIGHT_STRUCTURE = "light_structure"
+    STRICT_SCHEMA = "strict_schema"
+
+
+class DomainSpecificity(StrEnum):
+    """How far the domain is from what a general model knows."""
+
+    GENERAL = "general"
+    SPECIALIZED = "specialized"
+    NICHE = "niche"
+
+
+class ExternalKnowledge(StrEnum):
+    """Whether answers need facts from the client's documents or data."""
+
+    NONE = "none"
+    STABLE = "stable"
+    CHANGING = "changing"
+
+
+class StyleConsistency(StrEnum):
+    """How closely every output must keep one style or voice."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class ReliabilityRequirement(StrEnum):
+    """How often a required behaviour may fail."""
+
+    BEST_EFFORT = "best_effort"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class ExampleSource(StrEnum):
+    """How more good examples could be had."""
+
+    CLIENT_RECORDS = "client_records"
+    MANUAL = "manual"
+    SYNTHETIC = "synthetic"
+
+
+class DataCoverage(StrEnum):
+    """How much of the real range of inputs the examples cover; `unknown` is "don't know"."""
+
+    UNKNOWN = "unknown"
+    COMMON_CASES = "common_cases"
+    FULL_RANGE = "full_range"
+
+
+class ChangeFrequency(StrEnum):
+    """How often requirements change, most frequent first."""
+
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+    RARELY = "rarely"
+
+
+class BaseModelStability(StrEnum):
+    """How often the base model or its provider changes."""
+
+    FREQUENT_UPDATES = "frequent_updates"
+    STABLE = "stable"
+    SELF_HOSTED = "self_hosted"
+
+
+class PromptingStatus(StrEnum):
+    """Where the project stands with a prompting solution (step 1 of the framework)."""
+
+    NOT_TRIED = "not_tried"
+    MEETS_BAR = "meets_bar"
+    FALLS_SHORT = "falls_short"
+
+
+class Gap(StrEnum):
+    """Why a prompting solution falls short (step 2 of the framework)."""
+
+    KNOWLEDGE = "knowledge"
+    SKILL = "skill"
+    AMBIGUOUS_INSTRUCTIONS = "ambiguous_instructions"
+    MODEL_VARIABILITY = "model_variability"
+    FORMAT = "format"
+    COST = "cost"
+    LATENCY = "latency"
+
+
+class VendorLockInConcern(StrEnum):
+    """How much being tied to one model provider worries the client."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """One project's validated answers; build it with `parse_answers` from raw data.
+
+    Lists are tuples in the enums' declaration order, so equal answers compare (and
+    serialize) equal whatever order they were given in.
+    """
+
+    task_type: TaskType
+    output_format: OutputFormat
+    domain_specificity: DomainSpecificity
+    needs_external_knowledge: ExternalKnowledge
+    style_consistency: StyleConsistency
+    reliability_requirement: ReliabilityRequirement
+    example_count: int
+    example_sources: tuple[ExampleSource, ...]
+    data_coverage: DataCoverage
+    change_frequency: ChangeFrequency
+    major_change_expected: bool
+    similar_clients: int
+    base_model_stability: BaseModelStability
+    build_budget: float
+    monthly_budget: float
+    maintenance_funded: bool
+    weeks_to_launch: int
+    monthly_requests: int
+    latency_target_ms: int | None
+    input_tokens: int
+    output_tokens: int
+    prompt_tokens: int
+    prompting_status: PromptingStatus
+    gaps: tuple[Gap, ...]
+    structured_output_tried: bool
+    vendor_lock_in_concern: VendorLockInConcern
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the answers as contract JSON data; `parse_answers` reads it back unchanged."""
+        data: dict[str, object] = {}
+        for name in ANSWER_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, tuple):
+                data[name] = [str(item) for item in value]
+            elif isinstance(value, StrEnum):
+                data[name] = str(value)
+            else:
+                data[name] = value
+        return data
+
+
+class FieldKind(StrEnum):
+    """The kind of value an answer holds, which decides its form field."""
+
+    CHOICE = "choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """What one answer may hold; the wizard builds its form field from this."""
+
+    name: str
+    kind: FieldKind
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    nullable: bool = False
+
+    def describe(self) -> str:
+        """Say what is allowed, in the words the error messages use."""
+        match self.kind:
+            case FieldKind.CHOICE:
+                return f"must be one of: {', '.join(self.choices)}"
+            case FieldKind.MULTIPLE_CHOICE:
+                return f"must be a list of distinct values from: {', '.join(self.choices)}"
+            case FieldKind.BOOLEAN:
+                return "must be true or false"
+            case FieldKind.INTEGER | FieldKind.NUMBER:
+                what = "a whole number" if self.kind is FieldKind.INTEGER else "a number"
+                text = f"must be {what} from {_number(self.minimum)} to {_number(self.maximum)}"
+                return f"{text}, or null" if self.nullable else text
+
+
+def _number(value: float | None) -> str:
+    if value is None:  # pragma: no cover - every numeric field has both limits
+        return "?"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+# The enum behind each choice answer, so parsing returns typed members.
+_ENUMS: Final[Mapping[str, type[StrEnum]]] = {
+    "task_type": TaskType,
+    "output_format": OutputFormat,
+    "domain_specificity": DomainSpecificity,
+    "needs_external_knowledge": ExternalKnowledge,
+    "style_consistency": StyleConsistency,
+    "reliability_requirement": ReliabilityRequirement,
+    "example_sources": ExampleSource,
+    "data_coverage": DataCoverage,
+    "change_frequency": ChangeFrequency,
+    "base_model_stability": BaseModelStability,
+    "prompting_status": PromptingStatus,
+    "gaps": Gap,
+    "vendor_lock_in_concern": VendorLockInConcern,
+}
+
+
+def _choice(name: str) -> FieldSpec:
+    return FieldSpec(name, FieldKind.CHOICE, choices=tuple(m.value for m in _ENUMS[name]))
+
+
+def _multiple(name: str) -> FieldSpec:
+    return FieldSpec(name, FieldKind.MULTIPLE_CHOICE, choices=tuple(m.value for m in _ENUMS[name]))
+
+
+def _integer(name: str, minimum: int, maximum: int, *, nullable: bool = False) -> FieldSpec:
+    return FieldSpec(name, FieldKind.INTEGER, minimum=minimum, maximum=maximum, nullable=nullable)
+
+
+def _amount(name: str) -> FieldSpec:
+    return FieldSpec(name, FieldKind.NUMBER, minimum=0, maximum=MAX_BUDGET_USD)
+
+
+def _boolean(name: str) -> FieldSpec:
+    return FieldSpec(name, FieldKind.BOOLEAN)
+
+
+ANSWER_FIELDS: Final[Mapping[str, FieldSpec]] = {
+    spec.name: spec
+    for spec in (
+        _choice("task_type"),
+        _choice("output_format"),
+        _choice("domain_specificity"),
+        _choice("needs_external_knowledge"),
+        _choice("style_consistency"),
+        _choice("reliability_requirement"),
+        _integer("example_count", 0, MAX_EXAMPLE_COUNT),
+        _multiple("example_sources"),
+        _choice("data_coverage"),
+        _choice("change_frequency"),
+        _boolean("major_change_expected"),
+        _integer("similar_clients", 1, MAX_SIMILAR_CLIENTS),
+        _choice("base_model_stability"),
+        _amount("build_budget"),
+        _amount("monthly_budget"),
+        _boolean("maintenance_funded"),
+        _integer("weeks_to_launch", 1, MAX_WEEKS_TO_LAUNCH),
+        _integer("monthly_requests", 0, MAX_MONTHLY_REQUESTS),
+        _integer("latency_target_ms", 1, MAX_LATENCY_TARGET_MS, nullable=True),
+        _integer("input_tokens", 0, MAX_TOKENS),
+        _integer("output_tokens", 0, MAX_TOKENS),
+        _integer("prompt_tokens", 0, MAX_TOKENS),
+        _choice("prompting_status"),
+        _multiple("gaps"),
+        _boolean("structured_output_tried"),
+        _choice("vendor_lock_in_concern"),
+    )
+}
+"""Every answer in contract order, with what it may hold."""
+
+ASSUMPTIONS_KEY: Final = "assumptions"
+"""The optional top-level object of per-run price and rate overrides."""
+
+
+class InvalidAnswers(ValueError):
+    """Raised with every problem found; `errors` maps each bad field to what is allowed."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors: dict[str, str] = dict(sorted(errors.items()))
+        super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
+
+
+def _shown(value: object) -> str:
+    """Render a received value the way it looked in the JSON, kept short."""
+    try:
+        text = json.dumps(value, allow_nan=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_number(value: object) -> bool:
+    # bool is an int in Python but never a number in the contract.
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_field(spec: FieldSpec, value: object) -> tuple[object, str | None]:
+    """Return the parsed value, or an error message for this field."""
+    problem = f"{spec.describe()} (got {_shown(value)})"
+    match spec.kind:
+        case FieldKind.CHOICE:
+            if isinstance(value, str) and value in spec.choices:
+                return _ENUMS[spec.name](value), None
+            return None, problem
+        case FieldKind.MULTIPLE_CHOICE:
+            return _check_list(spec, value)
+        case FieldKind.BOOLEAN:
+            return (value, None) if isinstance(value, bool) else (None, problem)
+        case FieldKind.INTEGER | FieldKind.NUMBER:
+            if value is None and spec.nullable:
+                return None, None
+            if not _is_number(value):
+                return None, problem
+            if spec.kind is FieldKind.INTEGER and not isinstance(value, int):
+                return None, problem
+            number = float(value)  # type: ignore[arg-type]
+            if not math.isfinite(number) or not (
+                (spec.minimum or 0) <= number <= (spec.maximum or 0)
+            ):
+                return None, problem
+            return (value if spec.kind is FieldKind.INTEGER else number), None
+
+
+def _check_list(spec: FieldSpec, value: object) -> tuple[object, str | None]:
+    if not isinstance(value, list | tuple):
+        return None, f"{spec.describe()} (got {_shown(value)})"
+    unknown = [item for item in value if not (isinstance(item, str) and item in spec.choices)]
+    if unknown:
+        return None, f"{spec.describe()} (got {_shown(unknown[0])})"
+    repeated = sorted({item for item in value if value.count(item) > 1})
+    if repeated:
+        return None, f"{spec.describe()}; {_shown(repeated[0])} is listed twice"
+    enum = _ENUMS[spec.name]
+    return tuple(member for member in enum if member.value in value), None
+
+
+def parse_answers(data: object) -> tuple[Answers, Mapping[str, float]]:
+    """Validate raw contract data; return the answers and the per-run assumption overrides.
+
+    Raises `InvalidAnswers` naming every bad field (assumption overrides as
+    `assumptions.<name>`).
+    """
+    if not isinstance(data, Mapping):
+        raise InvalidAnswers({"answers": f"must be a JSON object (got {_shown(data)})"})
+    errors: dict[str, str] = {}
+    parsed: dict[str, object] = {}
+    for name in data:
+        if name not in ANSWER_FIELDS and name != ASSUMPTIONS_KEY:
+            errors[str(name)] = "is not a known answer; check the spelling"
+    for name, spec in ANSWER_FIELDS.items():
+        if name not in data:
+            errors[name] = f"is required; it {spec.describe()}"
+            continue
+        value, problem = _check_field(spec, data[name])
+        if problem is None:
+            parsed[name] = value
+        else:
+            errors[name] = problem
+    status = parsed.get("prompting_status")
+    if parsed.get("gaps") and status is not None and status is not PromptingStatus.FALLS_SHORT:
+        errors["gaps"] = "must be empty unless prompting_status is falls_short"
+    overrides, override_errors = check_assumption_overrides(data.get(ASSUMPTIONS_KEY, {}))
+    errors.update(override_errors)
+    if errors:
+        raise InvalidAnswers(errors)
+    return Answers(**parsed), overrides  # type: ignore[arg-type]

@@ -1,0 +1,173 @@
+"""Human words for every code, so the wizard, the PDF and the CLI say the same thing."""
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Final
+
+from advisor.scoring.answers import (
+    ANSWER_FIELDS,
+    BaseModelStability,
+    ChangeFrequency,
+    DataCoverage,
+    DomainSpecificity,
+    ExampleSource,
+    ExternalKnowledge,
+    Gap,
+    OutputFormat,
+    PromptingStatus,
+    ReliabilityRequirement,
+    StyleConsistency,
+    TaskType,
+    VendorLockInConcern,
+)
+from advisor.scoring.outcomes import Approach, Blocker, Confidence, Stage
+
+APPROACH_LABELS: Final[Mapping[Approach, str]] = {
+    Approach.ZERO_SHOT: "Zero-shot prompting",
+    Approach.FEW_SHOT: "Few-shot prompting",
+    Approach.SYSTEM_PROMPT: "System-prompt engineering",
+    Approach.RAG: "Retrieval-augmented prompting",
+    Approach.ADAPTER: "Adapter fine-tuning",
+    Approach.FULL_FINE_TUNE: "Full fine-tuning",
+}
+
+APPROACH_DESCRIPTIONS: Final[Mapping[Approach, str]] = {
+    Approach.ZERO_SHOT: "Task instructions only.",
+    Approach.FEW_SHOT: "Instructions plus a few worked examples in the prompt.",
+    Approach.SYSTEM_PROMPT: "Detailed guidelines, constraints and persona, often with examples.",
+    Approach.RAG: "The prompt is given passages retrieved from the client's documents.",
+    Approach.ADAPTER: "Small trained layers (such as LoRA) on a frozen base model.",
+    Approach.FULL_FINE_TUNE: "All of the model's weights are trained on the task's data.",
+}
+
+STAGE_LABELS: Final[Mapping[Stage, str]] = {
+    Stage.START_WITH_PROMPTING: "Start with prompting",
+    Stage.SHIP_PROMPTING: "Ship the prompting solution",
+    Stage.IMPROVE_PROMPT: "Improve the prompt",
+    Stage.ADD_RETRIEVAL: "Add retrieval",
+    Stage.TRY_STRUCTURED_OUTPUT: "Try structured output",
+    Stage.MEET_PREREQUISITES: "Meet the fine-tuning prerequisites",
+    Stage.PILOT_FINE_TUNING: "Pilot fine-tuning",
+}
+
+# The same steps as a phrase that fits inside a sentence ("... the next step is to ...").
+STAGE_PHRASES: Final[Mapping[Stage, str]] = {
+    Stage.START_WITH_PROMPTING: "start with prompting",
+    Stage.SHIP_PROMPTING: "ship the prompting solution",
+    Stage.IMPROVE_PROMPT: "improve the prompt",
+    Stage.ADD_RETRIEVAL: "add retrieval",
+    Stage.TRY_STRUCTURED_OUTPUT: "try structured output",
+    Stage.MEET_PREREQUISITES: "meet the fine-tuning prerequisites",
+    Stage.PILOT_FINE_TUNING: "pilot fine-tuning",
+}
+
+BLOCKER_LABELS: Final[Mapping[Blocker, str]] = {
+    Blocker.TOO_FEW_EXAMPLES: "Too few examples",
+    Blocker.DATA_NOT_REPRESENTATIVE: "Examples do not cover the full range of inputs",
+    Blocker.NO_MAINTENANCE_BUDGET: "No budget for retraining and evaluation",
+    Blocker.UNSTABLE_BASE_MODEL: "Base model changes too often",
+}
+
+CONFIDENCE_LABELS: Final[Mapping[Confidence, str]] = {
+    Confidence.LOW: "Low",
+    Confidence.MEDIUM: "Medium",
+    Confidence.HIGH: "High",
+}
+
+_CHOICE_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
+    "task_type": {
+        TaskType.CLASSIFICATION: "Classification",
+        TaskType.EXTRACTION: "Extraction",
+        TaskType.SUMMARIZATION: "Summarization",
+        TaskType.CONTENT_GENERATION: "Content generation",
+        TaskType.QUESTION_ANSWERING: "Question answering",
+        TaskType.CODE: "Code",
+        TaskType.CONVERSATION: "Conversation",
+        TaskType.OTHER: "Other",
+    },
+    "output_format": {
+        OutputFormat.FREE_TEXT: "Free text",
+        OutputFormat.LIGHT_STRUCTURE: "Light structure (headings, lists, fields)",
+        OutputFormat.STRICT_SCHEMA: "Strict schema (JSON, a notation, a fixed layout)",
+    },
+    "domain_specificity": {
+        DomainSpecificity.GENERAL: "General",
+        DomainSpecificity.SPECIALIZED: "Specialized",
+        DomainSpecificity.NICHE: "Niche",
+    },
+    "needs_external_knowledge": {
+        ExternalKnowledge.NONE: "No",
+        ExternalKnowledge.STABLE: "Yes, facts that rarely change",
+        ExternalKnowledge.CHANGING: "Yes, facts that change often",
+    },
+    "style_consistency": {
+        StyleConsistency.LOW: "Low",
+        StyleConsistency.MEDIUM: "Medium",
+        StyleConsistency.HIGH: "High: one voice, every time",
+    },
+    "reliability_requirement": {
+        ReliabilityRequirement.BEST_EFFORT: "Best effort",
+        ReliabilityRequirement.HIGH: "High",
+        ReliabilityRequirement.CRITICAL: "Critical: must hold every time",
+    },
+    "example_sources": {
+        ExampleSource.CLIENT_RECORDS: "The client's records",
+        ExampleSource.MANUAL: "Written by hand",
+        ExampleSource.SYNTHETIC: "Generated synthetically",
+    },
+    "data_coverage": {
+        DataCoverage.UNKNOWN: "Don't know",
+        DataCoverage.COMMON_CASES: "The common cases",
+        DataCoverage.FULL_RANGE: "The full range, edge cases included",
+    },
+    "change_frequency": {
+        ChangeFrequency.WEEKLY: "Weekly",
+        ChangeFrequency.MONTHLY: "Monthly",
+        ChangeFrequency.QUARTERLY: "Quarterly",
+        ChangeFrequency.YEARLY: "Yearly",
+        ChangeFrequency.RARELY: "Rarely",
+    },
+    "base_model_stability": {
+        BaseModelStability.FREQUENT_UPDATES: "The provider updates it often",
+        BaseModelStability.STABLE: "Stable",
+        BaseModelStability.SELF_HOSTED: "Self-hosted",
+    },
+    "prompting_status": {
+        PromptingStatus.NOT_TRIED: "Not tried yet",
+        PromptingStatus.MEETS_BAR: "Tried, meets the quality bar",
+        PromptingStatus.FALLS_SHORT: "Tried, falls short",
+    },
+    "gaps": {
+        Gap.KNOWLEDGE: "Lacks knowledge of the domain",
+        Gap.SKILL: "Has the knowledge but lacks the skill",
+        Gap.AMBIGUOUS_INSTRUCTIONS: "Inconsistent: instructions are ambiguous",
+        Gap.MODEL_VARIABILITY: "Inconsistent even with clear instructions",
+        Gap.FORMAT: "Breaks the output format",
+        Gap.COST: "Costs too much per request",
+        Gap.LATENCY: "Too slow",
+    },
+    "vendor_lock_in_concern": {
+        VendorLockInConcern.LOW: "Low",
+        VendorLockInConcern.MEDIUM: "Medium",
+        VendorLockInConcern.HIGH: "High",
+    },
+}
+
+
+def choice_label(field: str, value: str | StrEnum) -> str:
+    """The label of one allowed value of a choice answer."""
+    return _CHOICE_LABELS[field][str(value)]
+
+
+def field_choices(field: str) -> tuple[tuple[str, str], ...]:
+    """(value, label) pairs for a choice answer, in contract order, ready for a form field."""
+    return tuple((value, _CHOICE_LABELS[field][value]) for value in ANSWER_FIELDS[field].choices)
+
+
+# What to do about each blocker, as a phrase that fits in a sentence.
+BLOCKER_ACTIONS: Final[Mapping[Blocker, str]] = {
+    Blocker.TOO_FEW_EXAMPLES: "gather at least 100 good examples (500 to 1,000 preferred)",
+    Blocker.DATA_NOT_REPRESENTATIVE: "make the examples cover the full range of real inputs",
+    Blocker.NO_MAINTENANCE_BUDGET: "agree a budget for retraining and evaluation",
+    Blocker.UNSTABLE_BASE_MODEL: "settle on a stable base model",
+}

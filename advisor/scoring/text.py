@@ -1,0 +1,117 @@
+"""A recommendation as plain text for a person (`manage.py recommend --format text`)."""
+
+import textwrap
+from typing import Final
+
+from advisor.scoring.labels import (
+    APPROACH_LABELS,
+    BLOCKER_LABELS,
+    CONFIDENCE_LABELS,
+    STAGE_LABELS,
+)
+from advisor.scoring.outcomes import Approach
+from advisor.scoring.recommendation import Recommendation
+
+WIDTH: Final = 88  # fits a terminal with room to spare
+_BAR_WIDTH: Final = 20  # characters for a score of 100
+
+
+def _bullet(text: str, indent: int = 2) -> list[str]:
+    pad = " " * indent
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=f"{pad}- ",
+        subsequent_indent=f"{pad}  ",
+        break_on_hyphens=False,
+    )
+
+
+def _money(amount: float) -> str:
+    return f"{amount:,.0f}"
+
+
+def _heading(title: str) -> list[str]:
+    return ["", title, "-" * len(title)]
+
+
+def _names(approaches: tuple[Approach, ...]) -> str:
+    return ", ".join(APPROACH_LABELS[approach].lower() for approach in approaches)
+
+
+def recommendation_as_text(recommendation: Recommendation) -> str:
+    """Render every part of the recommendation readably, ending with a newline."""
+    rec = recommendation
+    title = f"Recommendation (rules {rec.ruleset_version})"
+    lines = [title, "=" * len(title), *textwrap.wrap(rec.headline, WIDTH, break_on_hyphens=False)]
+    lines.append("")
+    lines.append(f"Next step:         {STAGE_LABELS[rec.stage]}")
+    if rec.later_stages:
+        lines.append(f"Then:              {', '.join(STAGE_LABELS[s] for s in rec.later_stages)}")
+    lines.append(f"Primary approach:  {APPROACH_LABELS[rec.primary_approach]}")
+    lines.append(f"Confidence:        {CONFIDENCE_LABELS[rec.confidence]}")
+    for note in rec.confidence_notes:
+        lines.extend(_bullet(note, indent=4))
+    if rec.hybrid:
+        lines.extend(_heading("Combined design"))
+        for part in rec.hybrid:
+            lines.extend(_bullet(f"{APPROACH_LABELS[part.approach]} for {part.covers}."))
+
+    lines.extend(_heading("Fit scores (0-100, higher fits better)"))
+    for approach, value in rec.scores.items():
+        bar = "#" * round(value * _BAR_WIDTH / 100)
+        lines.append(f"  {APPROACH_LABELS[approach]:<32}{value:>4}  {bar}")
+
+    feasible = "feasible" if rec.fine_tuning_feasible else "not feasible yet"
+    lines.extend(_heading(f"Fine-tuning: {feasible}"))
+    if rec.fine_tuning_feasible:
+        lines.extend(_bullet("Every prerequisite holds."))
+    for blocker in rec.blockers:
+        lines.extend(_bullet(f"{BLOCKER_LABELS[blocker]}: {rec.blocker_notes[blocker]}"))
+
+    lines.extend(_heading("Why"))
+    for factor in rec.factors:
+        moved = []
+        if factor.raises:
+            moved.append(f"favours {_names(factor.raises)}")
+        if factor.lowers:
+            moved.append(f"counts against {_names(factor.lowers)}")
+        lines.extend(_bullet(f"{factor.text} ({'; '.join(moved)})"))
+
+    lines.extend(_heading("What would change the recommendation"))
+    if not rec.sensitivity:
+        lines.extend(_bullet("None of the changes tried would change it."))
+    for item in rec.sensitivity:
+        lines.extend(_bullet(item.text))
+
+    tco = rec.tco
+    lines.extend(_heading(f"Total cost of ownership over {tco.horizon_months} months (USD)"))
+    lines.append(f"  {'Approach':<32}{'One-off':>10}{'Monthly':>10}{'Total':>12}  Pays back")
+    for approach, total in tco.approaches.items():
+        month = total.break_even_month
+        pays_back = f"month {month}" if month is not None else "-"
+        lines.append(
+            f"  {APPROACH_LABELS[approach]:<32}{_money(total.cost.one_off):>10}"
+            f"{_money(total.cost.monthly):>10}{_money(total.total):>12}  {pays_back}"
+        )
+    lines.extend(
+        _bullet(
+            "Pays back: the month by which a tuned model has cost less in total than every "
+            "prompting approach.",
+        )
+    )
+
+    lines.extend(_heading("Assumptions"))
+    # Grouped by where the figure comes from, groups in order of first appearance.
+    groups: dict[str, list[str]] = {}
+    for assumption in tco.assumptions:
+        origin = assumption.source
+        if assumption.as_of is not None:
+            origin += f", as of {assumption.as_of}"
+        model = f" ({assumption.provider} {assumption.model})" if assumption.model else ""
+        groups.setdefault(origin, []).append(
+            f"    {assumption.name:<40}{assumption.value:>10,.10g} {assumption.unit}{model}"
+        )
+    for origin, entries in groups.items():
+        lines.extend([f"  {origin}:", *entries])
+    return "\n".join(lines) + "\n"

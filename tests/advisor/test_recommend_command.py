@@ -1,0 +1,180 @@
+"""`manage.py recommend`: answers from a file or stdin, JSON or text out, status 2 on bad input."""
+
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from advisor.scoring import recommend_from_input
+from advisor.scoring.examples import EXAMPLE_PROJECTS, sample_input
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, stdin: str | None = None) -> str:
+    out = StringIO()
+    call_command("recommend", *args, stdout=out, stdin=StringIO(stdin or ""))
+    return out.getvalue()
+
+
+def refusal(*args: str, stdin: str | None = None) -> CommandError:
+    with pytest.raises(CommandError) as refused:
+        run(*args, stdin=stdin)
+    assert refused.value.returncode == 2
+    return refused.value
+
+
+@pytest.fixture
+def answers_file(tmp_path: Path) -> Path:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(EXAMPLE_PROJECTS["brand_voice"]), encoding="utf-8")
+    return path
+
+
+def test_it_prints_the_recommendation_for_a_file_as_json(answers_file: Path) -> None:
+    printed = json.loads(run(str(answers_file)))
+
+    assert printed == recommend_from_input(EXAMPLE_PROJECTS["brand_voice"]).to_dict()
+    assert printed["stage"] == "start_with_prompting"
+    assert printed["primary_approach"] == "system_prompt"
+    assert printed["fine_tuning"]["blockers"][0] == "too_few_examples"
+
+
+def test_it_reads_the_answers_from_stdin() -> None:
+    printed = json.loads(run("-", stdin=json.dumps(EXAMPLE_PROJECTS["invoice_extraction"])))
+
+    assert printed["stage"] == "pilot_fine_tuning"
+
+
+def test_the_same_file_gives_the_same_bytes(answers_file: Path) -> None:
+    assert run(str(answers_file)) == run(str(answers_file))
+
+
+def test_it_costs_over_the_horizon_asked_for(answers_file: Path) -> None:
+    printed = json.loads(run(str(answers_file), "--horizon-months", "36"))
+
+    assert printed["horizon_months"] == 36
+    assert printed["tco"]["horizon_months"] == 36
+
+
+def test_it_applies_assumption_overrides_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(sample_input(assumptions={"labour_rate_per_hour": 200})))
+
+    printed = json.loads(run(str(path)))
+
+    labour = next(a for a in printed["tco"]["assumptions"] if a["name"] == "labour_rate_per_hour")
+    assert labour["value"] == 200
+    assert labour["source"] == "override in the input file"
+
+
+def test_the_text_format_reads_as_a_report(answers_file: Path) -> None:
+    printed = run(str(answers_file), "--format", "text", "--horizon-months", "24")
+
+    assert printed.startswith("Recommendation (rules ")
+    assert "Start with system-prompt engineering" in printed
+    assert "Primary approach:  System-prompt engineering" in printed
+    assert "Fine-tuning: not feasible yet" in printed
+    assert "Too few examples: You have 60 good examples" in printed
+    assert "Total cost of ownership over 24 months (USD)" in printed
+    assert "genai-prices" in printed
+    assert "{" not in printed
+
+
+@pytest.mark.parametrize(
+    ("stdin", "named"),
+    [
+        pytest.param("{not json", "standard input is not valid JSON", id="invalid JSON"),
+        pytest.param("[1, 2]", "answers: must be a JSON object", id="not an object"),
+        pytest.param(
+            json.dumps(sample_input(tone="warm")), "tone: is not a known answer", id="unknown key"
+        ),
+        pytest.param(
+            json.dumps({k: v for k, v in sample_input().items() if k != "gaps"}),
+            "gaps: is required",
+            id="missing key",
+        ),
+        pytest.param(
+            json.dumps(sample_input(example_count="many")),
+            "example_count: must be a whole number",
+            id="wrong type",
+        ),
+        pytest.param(
+            json.dumps(sample_input(weeks_to_launch=10_000)),
+            "weeks_to_launch: must be a whole number from 1 to 520",
+            id="out of range",
+        ),
+        pytest.param(
+            json.dumps(sample_input(change_frequency="hourly")),
+            "change_frequency: must be one of: weekly, monthly",
+            id="unknown value",
+        ),
+        pytest.param(
+            json.dumps(sample_input(build_budget=float("nan"))),
+            "build_budget: must be a number",
+            id="NaN",
+        ),
+        pytest.param(
+            json.dumps(sample_input(assumptions={"labour_rate_per_hour": "a lot"})),
+            "assumptions.labour_rate_per_hour: must be a number",
+            id="bad assumption override",
+        ),
+    ],
+)
+def test_invalid_input_is_refused_with_status_2_naming_the_field(stdin: str, named: str) -> None:
+    assert named in str(refusal("-", stdin=stdin))
+
+
+def test_every_bad_field_is_named_at_once() -> None:
+    message = str(refusal("-", stdin=json.dumps(sample_input(task_type="x", example_count=-1))))
+
+    assert "task_type: must be one of" in message
+    assert "example_count: must be a whole number" in message
+
+
+def test_a_missing_file_is_refused_with_status_2(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.json"
+
+    assert str(refusal(str(missing))) == f"Cannot read {missing}: No such file or directory"
+
+
+@pytest.mark.parametrize("months", ["0", "121"])
+def test_a_horizon_out_of_range_is_refused_with_status_2(months: str) -> None:
+    message = str(refusal("-", "--horizon-months", months, stdin="{}"))
+
+    assert message == f"--horizon-months must be from 1 to 120 (got {months})"
+
+
+def _manage(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, str(ROOT / "manage.py"), "recommend", *args],
+        input=stdin,
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "advisor.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_the_real_command_exits_2_without_a_traceback() -> None:
+    result = _manage("-", stdin=json.dumps(sample_input(data_coverage="most")))
+
+    assert result.returncode == 2
+    assert "data_coverage: must be one of: unknown, common_cases, full_range" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_the_real_command_prints_json_for_valid_answers() -> None:
+    result = _manage("-", "--horizon-months", "24", stdin=json.dumps(sample_input()))
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["horizon_months"] == 24

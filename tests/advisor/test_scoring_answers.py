@@ -1,0 +1,275 @@
+"""The answers contract: what is accepted, what is refused, and how refusals read."""
+
+import math
+
+import pytest
+
+from advisor.scoring import (
+    ANSWER_FIELDS,
+    ASSUMPTION_SPECS,
+    Answers,
+    ExampleSource,
+    FieldKind,
+    Gap,
+    InvalidAnswers,
+    PromptingStatus,
+    TaskType,
+    field_choices,
+    parse_answers,
+)
+from advisor.scoring.answers import MAX_EXAMPLE_COUNT, MAX_MONTHLY_REQUESTS, MAX_TOKENS
+from advisor.scoring.examples import EXAMPLE_PROJECTS, SAMPLE_INPUT, sample_input
+
+
+def errors_for(data: object) -> dict[str, str]:
+    with pytest.raises(InvalidAnswers) as refused:
+        parse_answers(data)
+    return refused.value.errors
+
+
+def test_valid_answers_are_parsed_into_typed_values() -> None:
+    answers, overrides = parse_answers(
+        sample_input(example_sources=["synthetic", "client_records"])
+    )
+
+    assert answers.task_type is TaskType.CLASSIFICATION
+    assert answers.example_sources == (ExampleSource.CLIENT_RECORDS, ExampleSource.SYNTHETIC)
+    assert answers.latency_target_ms is None
+    assert answers.build_budget == 25_000.0
+    assert overrides == {}
+
+
+@pytest.mark.parametrize("name", list(EXAMPLE_PROJECTS))
+def test_every_example_project_is_valid(name: str) -> None:
+    answers, _ = parse_answers(EXAMPLE_PROJECTS[name])
+
+    assert parse_answers(answers.to_dict()) == (answers, {})
+
+
+def test_answers_to_dict_gives_back_the_contract() -> None:
+    answers, _ = parse_answers(SAMPLE_INPUT)
+
+    assert answers.to_dict() == SAMPLE_INPUT
+
+
+def test_the_contract_and_the_dataclass_list_the_same_answers() -> None:
+    assert list(ANSWER_FIELDS) == list(Answers.__dataclass_fields__)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        pytest.param(
+            {"domain_specificity": "expert"},
+            "domain_specificity",
+            'must be one of: general, specialized, niche (got "expert")',
+            id="unknown value",
+        ),
+        pytest.param(
+            {"example_count": "60"},
+            "example_count",
+            "must be a whole number from 0 to 10,000,000",
+            id="wrong type",
+        ),
+        pytest.param(
+            {"example_count": -1},
+            "example_count",
+            "must be a whole number from 0 to 10,000,000",
+            id="below range",
+        ),
+        pytest.param(
+            {"example_count": MAX_EXAMPLE_COUNT + 1},
+            "example_count",
+            "from 0 to 10,000,000",
+            id="absurdly large",
+        ),
+        pytest.param(
+            {"example_count": 60.5}, "example_count", "whole number", id="fraction for an integer"
+        ),
+        pytest.param(
+            {"similar_clients": True},
+            "similar_clients",
+            "must be a whole number from 1 to",
+            id="bool is not an integer",
+        ),
+        pytest.param(
+            {"similar_clients": 0}, "similar_clients", "from 1 to", id="at least one client"
+        ),
+        pytest.param(
+            {"build_budget": math.nan}, "build_budget", "must be a number", id="not a number"
+        ),
+        pytest.param(
+            {"monthly_budget": math.inf}, "monthly_budget", "must be a number", id="infinity"
+        ),
+        pytest.param(
+            {"monthly_budget": -5}, "monthly_budget", "from 0 to 1,000,000,000", id="negative"
+        ),
+        pytest.param({"weeks_to_launch": 0}, "weeks_to_launch", "from 1 to 520", id="launch now"),
+        pytest.param(
+            {"monthly_requests": MAX_MONTHLY_REQUESTS + 1},
+            "monthly_requests",
+            "10,000,000,000",
+            id="too many requests",
+        ),
+        pytest.param(
+            {"prompt_tokens": MAX_TOKENS + 1}, "prompt_tokens", "2,000,000", id="huge prompt"
+        ),
+        pytest.param(
+            {"latency_target_ms": 0},
+            "latency_target_ms",
+            "must be a whole number from 1 to 600,000, or null",
+            id="zero latency",
+        ),
+        pytest.param(
+            {"major_change_expected": "yes"},
+            "major_change_expected",
+            "must be true or false",
+            id="string for a boolean",
+        ),
+        pytest.param(
+            {"maintenance_funded": 1},
+            "maintenance_funded",
+            "must be true or false",
+            id="number for a boolean",
+        ),
+        pytest.param(
+            {"example_sources": "manual"},
+            "example_sources",
+            "must be a list of distinct values from: client_records, manual, synthetic",
+            id="string for a list",
+        ),
+        pytest.param(
+            {"example_sources": ["manual", "scraped"]},
+            "example_sources",
+            '(got "scraped")',
+            id="unknown list value",
+        ),
+        pytest.param(
+            {"example_sources": ["manual", "manual"]},
+            "example_sources",
+            '"manual" is listed twice',
+            id="duplicate in a list",
+        ),
+        pytest.param(
+            {"gaps": ["skill"]},
+            "gaps",
+            "must be empty unless prompting_status is falls_short",
+            id="gaps without a shortfall",
+        ),
+    ],
+)
+def test_invalid_answers_are_refused_naming_the_field(
+    change: dict[str, object], field: str, message: str
+) -> None:
+    errors = errors_for(sample_input(**change))
+
+    assert list(errors) == [field]
+    assert message in errors[field]
+
+
+def test_an_unknown_answer_is_refused() -> None:
+    assert errors_for(sample_input(tone="friendly")) == {
+        "tone": "is not a known answer; check the spelling"
+    }
+
+
+def test_a_missing_answer_is_refused_saying_what_it_may_hold() -> None:
+    data = sample_input()
+    del data["data_coverage"]
+
+    assert errors_for(data) == {
+        "data_coverage": "is required; it must be one of: unknown, common_cases, full_range"
+    }
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    data = sample_input(task_type="poetry", example_count=-3, gaps=["skill"], extra=1)
+    del data["weeks_to_launch"]
+
+    assert set(errors_for(data)) == {
+        "task_type",
+        "example_count",
+        "gaps",
+        "extra",
+        "weeks_to_launch",
+    }
+
+
+def test_the_message_lists_every_problem() -> None:
+    with pytest.raises(InvalidAnswers) as refused:
+        parse_answers(sample_input(task_type="poetry", example_count=-3))
+
+    assert str(refused.value).startswith("example_count: must be a whole number")
+    assert "task_type: must be one of:" in str(refused.value)
+
+
+@pytest.mark.parametrize("data", [[], "answers", None, 42])
+def test_anything_but_an_object_is_refused(data: object) -> None:
+    assert list(errors_for(data)) == ["answers"]
+
+
+def test_gaps_are_accepted_when_prompting_falls_short() -> None:
+    answers, _ = parse_answers(
+        sample_input(prompting_status="falls_short", gaps=["latency", "knowledge"])
+    )
+
+    assert answers.prompting_status is PromptingStatus.FALLS_SHORT
+    assert answers.gaps == (Gap.KNOWLEDGE, Gap.LATENCY)
+
+
+def test_whole_number_budgets_and_fractional_budgets_are_both_numbers() -> None:
+    answers, _ = parse_answers(sample_input(build_budget=12_500.75, monthly_budget=0))
+
+    assert (answers.build_budget, answers.monthly_budget) == (12_500.75, 0.0)
+
+
+def test_assumption_overrides_are_returned_separately() -> None:
+    answers, overrides = parse_answers(
+        sample_input(assumptions={"labour_rate_per_hour": 150, "tuned_prompt_share": 0.2})
+    )
+
+    assert overrides == {"labour_rate_per_hour": 150.0, "tuned_prompt_share": 0.2}
+    assert answers == parse_answers(SAMPLE_INPUT)[0]
+
+
+@pytest.mark.parametrize(
+    ("assumptions", "field", "message"),
+    [
+        ({"labor_rate": 100}, "assumptions.labor_rate", "is not a known assumption"),
+        ({"labour_rate_per_hour": "150"}, "assumptions.labour_rate_per_hour", "must be a number"),
+        ({"labour_rate_per_hour": -1}, "assumptions.labour_rate_per_hour", "from 0 to"),
+        ({"labour_rate_per_hour": True}, "assumptions.labour_rate_per_hour", "must be a number"),
+        ({"tuned_prompt_share": 1.5}, "assumptions.tuned_prompt_share", "from 0 to 1 (share)"),
+        ({"vector_store_per_month": math.nan}, "assumptions.vector_store_per_month", "number"),
+        ([1, 2], "assumptions", "must be an object"),
+    ],
+)
+def test_bad_assumption_overrides_are_refused_naming_them(
+    assumptions: object, field: str, message: str
+) -> None:
+    errors = errors_for(sample_input(assumptions=assumptions))
+
+    assert list(errors) == [field]
+    assert message in errors[field]
+
+
+def test_the_wizard_can_build_every_field_from_the_specs() -> None:
+    for name, spec in ANSWER_FIELDS.items():
+        if spec.kind in (FieldKind.CHOICE, FieldKind.MULTIPLE_CHOICE):
+            choices = field_choices(name)
+            assert [value for value, _ in choices] == list(spec.choices)
+            assert all(label for _, label in choices)
+        elif spec.kind in (FieldKind.INTEGER, FieldKind.NUMBER):
+            assert spec.minimum is not None
+            assert spec.maximum is not None
+            assert spec.minimum < spec.maximum
+
+
+def test_the_dont_know_answer_is_a_value_of_the_contract() -> None:
+    assert ("unknown", "Don't know") in field_choices("data_coverage")
+
+
+def test_every_assumption_has_a_unit_and_a_description() -> None:
+    for spec in ASSUMPTION_SPECS.values():
+        assert spec.unit
+        assert spec.description.endswith(".")

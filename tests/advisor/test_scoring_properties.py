@@ -1,0 +1,201 @@
+"""Properties of the rules over random valid answers (hypothesis)."""
+
+import json
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.scoring import (
+    ANSWER_FIELDS,
+    PROMPTING_APPROACHES,
+    TUNING_APPROACHES,
+    Answers,
+    Approach,
+    BaseModelStability,
+    Blocker,
+    ChangeFrequency,
+    DataCoverage,
+    FieldKind,
+    FieldSpec,
+    PromptingStatus,
+    Stage,
+    approach_costs,
+    parse_answers,
+    recommend,
+    score,
+)
+from advisor.scoring.answers import MAX_EXAMPLE_COUNT
+from advisor.scoring.rules import MIN_TUNING_EXAMPLES, full_fine_tune_warranted
+from advisor.scoring.tco import break_even_month
+
+
+def _field(spec: FieldSpec) -> st.SearchStrategy[object]:
+    """Any valid value for one answer, built from the same spec the validation uses."""
+    match spec.kind:
+        case FieldKind.CHOICE:
+            return st.sampled_from(spec.choices)
+        case FieldKind.MULTIPLE_CHOICE:
+            return st.lists(st.sampled_from(spec.choices), unique=True)
+        case FieldKind.BOOLEAN:
+            return st.booleans()
+        case FieldKind.INTEGER:
+            low, high = int(spec.minimum or 0), int(spec.maximum or 0)
+            # Mostly realistic sizes, sometimes anything up to the limit.
+            values = st.one_of(st.integers(low, min(high, low + 10_000)), st.integers(low, high))
+            return st.one_of(st.none(), values) if spec.nullable else values
+        case FieldKind.NUMBER:
+            high = float(spec.maximum or 0)
+            return st.one_of(
+                st.integers(0, 500_000), st.floats(0, high, allow_nan=False, allow_infinity=False)
+            )
+
+
+def _consistent(data: dict[str, object]) -> dict[str, object]:
+    if data["prompting_status"] != PromptingStatus.FALLS_SHORT:
+        data["gaps"] = []
+    return data
+
+
+raw_answers = st.fixed_dictionaries({name: _field(spec) for name, spec in ANSWER_FIELDS.items()})
+answers_strategy = raw_answers.map(_consistent).map(lambda data: parse_answers(data)[0])
+
+FREQUENCIES = list(ChangeFrequency)  # most frequent first
+
+
+@given(answers_strategy)
+def test_scores_stay_within_0_and_100(answers: Answers) -> None:
+    assert all(0 <= value <= 100 for value in score(answers).scores.values())
+
+
+@given(answers_strategy)
+@settings(max_examples=50, deadline=None)
+def test_the_same_answers_give_the_same_output(answers: Answers) -> None:
+    first = json.dumps(recommend(answers).to_dict(), sort_keys=True)
+    again = json.dumps(recommend(replace(answers)).to_dict(), sort_keys=True)
+
+    assert first == again
+
+
+@given(answers_strategy, st.integers(1, 100_000))
+def test_more_examples_never_lower_the_tuning_scores(answers: Answers, more: int) -> None:
+    richer = replace(answers, example_count=min(answers.example_count + more, MAX_EXAMPLE_COUNT))
+    before, after = score(answers).scores, score(richer).scores
+
+    for approach in TUNING_APPROACHES:
+        assert after[approach] >= before[approach]
+
+
+@given(answers_strategy, st.data())
+def test_more_frequent_change_never_raises_full_fine_tuning(
+    answers: Answers, data: st.DataObject
+) -> None:
+    position = FREQUENCIES.index(answers.change_frequency)
+    busier = data.draw(st.sampled_from(FREQUENCIES[: position + 1]))
+    changed = replace(answers, change_frequency=busier)
+
+    full = Approach.FULL_FINE_TUNE
+    assert score(changed).scores[full] <= score(answers).scores[full]
+
+
+@given(answers_strategy)
+def test_untried_prompting_never_recommends_tuning(answers: Answers) -> None:
+    untried = replace(answers, prompting_status=PromptingStatus.NOT_TRIED, gaps=())
+    result = score(untried)
+
+    assert result.primary_approach in PROMPTING_APPROACHES
+    assert result.stage is Stage.START_WITH_PROMPTING
+
+
+@given(answers_strategy)
+def test_every_blocker_listed_is_true_of_the_answers(answers: Answers) -> None:
+    holds = {
+        Blocker.TOO_FEW_EXAMPLES: answers.example_count < MIN_TUNING_EXAMPLES,
+        Blocker.DATA_NOT_REPRESENTATIVE: answers.data_coverage is not DataCoverage.FULL_RANGE,
+        Blocker.NO_MAINTENANCE_BUDGET: not answers.maintenance_funded,
+        Blocker.UNSTABLE_BASE_MODEL: (
+            answers.base_model_stability is BaseModelStability.FREQUENT_UPDATES
+        ),
+    }
+    result = score(answers)
+
+    assert set(result.blockers) == {blocker for blocker, true in holds.items() if true}
+    assert result.fine_tuning_feasible == (not result.blockers)
+
+
+@given(answers_strategy)
+def test_tuning_is_recommended_only_as_a_pilot_with_prerequisites_met(answers: Answers) -> None:
+    result = score(answers)
+
+    if result.primary_approach in TUNING_APPROACHES:
+        assert result.stage is Stage.PILOT_FINE_TUNING
+        assert result.blockers == ()
+        assert answers.prompting_status is PromptingStatus.FALLS_SHORT
+    else:
+        assert result.stage is not Stage.PILOT_FINE_TUNING
+
+
+@given(answers_strategy)
+def test_full_fine_tuning_leads_an_adapter_only_when_warranted(answers: Answers) -> None:
+    result = score(answers)
+
+    if result.scores[Approach.FULL_FINE_TUNE] > result.scores[Approach.ADAPTER]:
+        assert full_fine_tune_warranted(answers, result.costs)
+
+
+@given(answers_strategy)
+def test_knowledge_needs_retrieval_somewhere_in_a_prompting_design(answers: Answers) -> None:
+    result = score(answers)
+
+    if (
+        answers.needs_external_knowledge != "none"
+        and result.primary_approach in PROMPTING_APPROACHES
+    ):
+        assert Approach.RAG in {result.primary_approach, *(p.approach for p in result.hybrid)}
+
+
+@given(answers_strategy)
+@settings(max_examples=50, deadline=None)
+def test_each_sensitivity_claim_holds_when_rescored(answers: Answers) -> None:
+    result = recommend(answers)
+
+    for item in result.sensitivity:
+        changed, _ = parse_answers({**answers.to_dict(), **item.changes})
+        outcome = score(changed)
+        assert (outcome.stage, outcome.primary_approach) == (item.stage, item.primary_approach)
+        assert (outcome.stage, outcome.primary_approach) != (
+            result.stage,
+            result.primary_approach,
+        )
+
+
+@given(answers_strategy)
+def test_answers_survive_a_round_trip_through_json(answers: Answers) -> None:
+    data = json.loads(json.dumps(answers.to_dict()))
+
+    assert parse_answers(data) == (answers, {})
+
+
+@given(answers_strategy, st.integers(1, 36))
+def test_break_even_is_the_first_month_a_tuned_model_costs_less(
+    answers: Answers, horizon: int
+) -> None:
+    costs = approach_costs(answers)
+
+    def cheapest_prompting(month: int) -> float:
+        return min(costs[p].cumulative(month) for p in PROMPTING_APPROACHES)
+
+    for approach in TUNING_APPROACHES:
+        month = break_even_month(approach, costs, horizon)
+        if month is None:
+            assert all(
+                costs[approach].cumulative(m) >= cheapest_prompting(m)
+                for m in range(1, horizon + 1)
+            )
+        else:
+            assert costs[approach].cumulative(month) < cheapest_prompting(month)
+            assert all(
+                costs[approach].cumulative(m) >= cheapest_prompting(m) for m in range(1, month)
+            )
+    for approach in PROMPTING_APPROACHES:
+        assert break_even_month(approach, costs, horizon) is None
