@@ -7,6 +7,8 @@ the output contract as JSON-ready data, `recommendation_as_text` the same for a 
 
 from advisor.scoring.answers import (
     ANSWER_FIELDS,
+    UNKNOWABLE_FIELDS,
+    UNKNOWN_KEY,
     Answers,
     BaseModelStability,
     ChangeFrequency,
@@ -92,6 +94,8 @@ __all__ = [
     "STAGE_LABELS",
     "STAGE_PHRASES",
     "TUNING_APPROACHES",
+    "UNKNOWABLE_FIELDS",
+    "UNKNOWN_KEY",
     "Answers",
     "Approach",
     "ApproachCost",

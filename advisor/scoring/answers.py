@@ -173,6 +173,8 @@ class Answers:
     gaps: tuple[Gap, ...]
     structured_output_tried: bool
     vendor_lock_in_concern: VendorLockInConcern
+    unknown: tuple[str, ...] = ()
+    """Answers nobody knew yet; each still carries an assumed value, and lowers confidence."""
 
     def to_dict(self) -> dict[str, object]:
         """Return the answers as contract JSON data; `parse_answers` reads it back unchanged."""
@@ -185,6 +187,9 @@ class Answers:
                 data[name] = str(value)
             else:
                 data[name] = value
+        # Only present when something was unknown, so plain answers serialize as before.
+        if self.unknown:
+            data[UNKNOWN_KEY] = list(self.unknown)
         return data
 
 
@@ -304,6 +309,22 @@ ANSWER_FIELDS: Final[Mapping[str, FieldSpec]] = {
 ASSUMPTIONS_KEY: Final = "assumptions"
 """The optional top-level object of per-run price and rate overrides."""
 
+UNKNOWN_KEY: Final = "unknown"
+"""The optional top-level list of answers nobody knew; their values are assumptions."""
+
+UNKNOWABLE_FIELDS: Final = (
+    "change_frequency",
+    "major_change_expected",
+    "base_model_stability",
+    "maintenance_funded",
+    "vendor_lock_in_concern",
+    "monthly_requests",
+    "input_tokens",
+    "output_tokens",
+    "prompt_tokens",
+)
+"""Answers a person may honestly not know yet on a first client call; contract order."""
+
 
 class InvalidAnswers(ValueError):
     """Raised with every problem found; `errors` maps each bad field to what is allowed."""
@@ -378,7 +399,7 @@ def parse_answers(data: object) -> tuple[Answers, Mapping[str, float]]:
     errors: dict[str, str] = {}
     parsed: dict[str, object] = {}
     for name in data:
-        if name not in ANSWER_FIELDS and name != ASSUMPTIONS_KEY:
+        if name not in ANSWER_FIELDS and name not in (ASSUMPTIONS_KEY, UNKNOWN_KEY):
             errors[str(name)] = "is not a known answer; check the spelling"
     for name, spec in ANSWER_FIELDS.items():
         if name not in data:
@@ -394,6 +415,20 @@ def parse_answers(data: object) -> tuple[Answers, Mapping[str, float]]:
         errors["gaps"] = "must be empty unless prompting_status is falls_short"
     overrides, override_errors = check_assumption_overrides(data.get(ASSUMPTIONS_KEY, {}))
     errors.update(override_errors)
+    unknown, unknown_error = _check_unknown(data.get(UNKNOWN_KEY, []))
+    if unknown_error:
+        errors[UNKNOWN_KEY] = unknown_error
     if errors:
         raise InvalidAnswers(errors)
-    return Answers(**parsed), overrides  # type: ignore[arg-type]
+    return Answers(**parsed, unknown=unknown), overrides  # type: ignore[arg-type]
+
+
+def _check_unknown(value: object) -> tuple[tuple[str, ...], str | None]:
+    allowed = f"must be a list of distinct answers from: {', '.join(UNKNOWABLE_FIELDS)}"
+    if not isinstance(value, list | tuple) or any(
+        not isinstance(item, str) or item not in UNKNOWABLE_FIELDS for item in value
+    ):
+        return (), f"{allowed} (got {_shown(value)})"
+    if len(set(value)) != len(value):
+        return (), f"{allowed}; an answer is listed twice"
+    return tuple(name for name in UNKNOWABLE_FIELDS if name in value), None

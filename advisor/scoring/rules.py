@@ -42,7 +42,7 @@ from advisor.scoring.outcomes import (
 from advisor.scoring.prices import Assumptions, default_assumptions
 from advisor.scoring.tco import ApproachCost, approach_costs, break_even_month
 
-RULESET_VERSION: Final = "2026.11.1"
+RULESET_VERSION: Final = "2026.11.2"
 
 # Short names keep the weight tables readable.
 Z, F, S, R = Approach.ZERO_SHOT, Approach.FEW_SHOT, Approach.SYSTEM_PROMPT, Approach.RAG
@@ -901,6 +901,23 @@ def _hybrid(answers: Answers, stage: Stage, primary: Approach) -> tuple[HybridPa
     return ()
 
 
+# Three or more assumed answers is a sketch, not an assessment: confidence drops to low.
+MANY_UNKNOWN_ANSWERS: Final = 3
+
+# How an unknown answer is named in a confidence note.
+UNKNOWN_ANSWER_NAMES: Final[Mapping[str, str]] = {
+    "change_frequency": "how often requirements change",
+    "major_change_expected": "whether a big change is coming",
+    "base_model_stability": "how stable the base model is",
+    "maintenance_funded": "whether upkeep is funded",
+    "vendor_lock_in_concern": "the concern about lock-in",
+    "monthly_requests": "the monthly volume",
+    "input_tokens": "the input size",
+    "output_tokens": "the answer size",
+    "prompt_tokens": "the prompt size",
+}
+
+
 def _near(value: int, threshold: int) -> bool:
     return abs(value - threshold) <= threshold * NEAR_THRESHOLD_SHARE
 
@@ -917,6 +934,11 @@ def _confidence(
     n = answers.example_count
     if answers.data_coverage is DataCoverage.UNKNOWN:
         notes.append("Nobody knows yet whether the examples cover the full range of inputs.")
+    if answers.unknown:
+        assumed = ", ".join(UNKNOWN_ANSWER_NAMES[name] for name in answers.unknown)
+        notes.append(f"Some answers are not known yet and were assumed: {assumed}.")
+        if len(answers.unknown) >= MANY_UNKNOWN_ANSWERS:
+            notes.append("So much is assumed that the result should be revisited once known.")
     thresholds = {
         MIN_TUNING_EXAMPLES: "the minimum fine-tuning needs",
         PREFERRED_TUNING_EXAMPLES: "what makes fine-tuning dependable",

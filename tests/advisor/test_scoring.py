@@ -507,7 +507,7 @@ def _decision(name: str) -> dict[str, object]:
 
 
 # Change the rules and this digest changes: bump RULESET_VERSION, then update both.
-PINNED_RULES = ("2026.11.1", "0d613d3db44130cb")
+PINNED_RULES = ("2026.11.2", "0d613d3db44130cb")
 
 
 def test_changed_rules_come_with_a_new_ruleset_version() -> None:

@@ -53,7 +53,7 @@ def test_answers_to_dict_gives_back_the_contract() -> None:
 
 
 def test_the_contract_and_the_dataclass_list_the_same_answers() -> None:
-    assert list(ANSWER_FIELDS) == list(Answers.__dataclass_fields__)
+    assert [*ANSWER_FIELDS, "unknown"] == list(Answers.__dataclass_fields__)
 
 
 @pytest.mark.parametrize(
@@ -273,3 +273,37 @@ def test_every_assumption_has_a_unit_and_a_description() -> None:
     for spec in ASSUMPTION_SPECS.values():
         assert spec.unit
         assert spec.description.endswith(".")
+
+
+def test_unknown_answers_round_trip_and_lower_confidence() -> None:
+    from advisor.scoring import UNKNOWABLE_FIELDS, recommend
+    from advisor.scoring.examples import sample_input
+    from advisor.scoring.rules import UNKNOWN_ANSWER_NAMES
+
+    assert set(UNKNOWN_ANSWER_NAMES) == set(UNKNOWABLE_FIELDS)
+    known, _ = parse_answers(sample_input())
+    one, _ = parse_answers(sample_input(unknown=["monthly_requests"]))
+    many, _ = parse_answers(
+        sample_input(unknown=["prompt_tokens", "monthly_requests", "change_frequency"])
+    )
+    assert many.unknown == ("change_frequency", "monthly_requests", "prompt_tokens")
+    assert parse_answers(many.to_dict())[0] == many
+    assert "unknown" not in known.to_dict()
+    levels = ["low", "medium", "high"]
+    base = recommend(known).confidence
+    assert levels.index(recommend(one).confidence) == max(levels.index(base) - 1, 0)
+    assert recommend(many).confidence == "low"
+    assert any("the monthly volume" in note for note in recommend(one).confidence_notes)
+
+
+@pytest.mark.parametrize(
+    "unknown",
+    [["task_type"], ["monthly_requests", "monthly_requests"], "monthly_requests", [3]],
+)
+def test_unknown_accepts_only_a_list_of_distinct_unknowable_answers(unknown: object) -> None:
+    from advisor.scoring.examples import sample_input
+
+    with pytest.raises(InvalidAnswers) as raised:
+        parse_answers(sample_input(unknown=unknown))
+    assert set(raised.value.errors) == {"unknown"}
+    assert "monthly_requests" in raised.value.errors["unknown"]
