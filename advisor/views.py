@@ -1,8 +1,22 @@
+import json
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+
+from advisor import questionnaire, services
+from advisor.forms import DONT_KNOW, ImportForm, StepForm, to_initial, unknown_box
+from advisor.models import Assessment
+from advisor.presentation import answer_rows, comparison, result_context
+from advisor.scoring import ANSWER_FIELDS, UNKNOWN_KEY, FieldKind, InvalidAnswers
+from projects.http import OrganizationRequest
+from projects.models import Project
 
 
 @login_not_required
@@ -16,3 +30,243 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _project(request: OrganizationRequest, project_pk: int) -> Project:
+    projects = Project.objects.for_organization(request.membership.organization)
+    return get_object_or_404(projects.select_related("client"), pk=project_pk)
+
+
+def _assessment(request: OrganizationRequest, project_pk: int, pk: int) -> Assessment:
+    assessments = Assessment.objects.for_organization(request.membership.organization)
+    return get_object_or_404(
+        assessments.select_related("project__client", "updated_by"), pk=pk, project_id=project_pk
+    )
+
+
+@require_POST
+def assessment_new(request: OrganizationRequest, project_pk: int) -> HttpResponse:
+    project = _project(request, project_pk)
+    if project.is_archived:
+        messages.error(request, "Restore the project before assessing it.")
+        return redirect(project)
+    assessment = services.assessment_reassess(project=project, by=request.user)
+    if assessment.based_on:
+        messages.success(
+            request,
+            f"Assessment {assessment.number} started with the answers of assessment "
+            f"{assessment.based_on.number}; change what is different now.",
+        )
+    return redirect(assessment.step_url(questionnaire.STEPS[0].slug))
+
+
+@require_POST
+def assessment_import(request: OrganizationRequest, project_pk: int) -> HttpResponse:
+    project = _project(request, project_pk)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, f"Import failed: {error}")
+        return redirect(project)
+    try:
+        assessment = services.assessment_import(
+            project=project, data=form.cleaned_data["file"], by=request.user
+        )
+    except InvalidAnswers as invalid:
+        problems = "; ".join(f"{field} {message}" for field, message in invalid.errors.items())
+        messages.error(request, f"Import failed, nothing was created. {problems}")
+        return redirect(project)
+    messages.success(request, f"Answers imported into assessment {assessment.number}; review them.")
+    return redirect(assessment.url("review"))
+
+
+def assessment_resume(request: OrganizationRequest, project_pk: int, pk: int) -> HttpResponse:
+    return redirect(_assessment(request, project_pk, pk))
+
+
+def _step_data(step: questionnaire.Step, assessment: Assessment) -> dict[str, Any]:
+    """What the step form shows: stored answers, overridden by values typed but not yet valid."""
+    initial: dict[str, Any] = {"version": assessment.version}
+    unknown = assessment.answers.get(UNKNOWN_KEY, [])
+    for field in step.fields:
+        if field in unknown:
+            is_number = ANSWER_FIELDS[field].kind is FieldKind.INTEGER
+            initial[unknown_box(field) if is_number else field] = True if is_number else DONT_KNOW
+        elif field in assessment.pending_inputs:
+            initial[field] = assessment.pending_inputs[field]
+        elif field in assessment.answers:
+            initial[field] = to_initial(field, assessment.answers[field])
+        elif (default := questionnaire.QUESTIONS[field].default) is not None:
+            initial[field] = to_initial(field, default)
+    return initial
+
+
+def _render_step(
+    request: OrganizationRequest,
+    assessment: Assessment,
+    step: questionnaire.Step,
+    form: StepForm,
+    status: int = 200,
+) -> HttpResponse:
+    index = questionnaire.STEPS.index(step)
+    context = {
+        "assessment": assessment,
+        "project": assessment.project,
+        "step": step,
+        "form": form,
+        "steps": questionnaire.STEPS,
+        "steps_done": assessment.steps_done(),
+        "previous": questionnaire.STEPS[index - 1] if index else None,
+        "conditional_fields": questionnaire.FALLS_SHORT_ONLY,
+    }
+    return render(request, "advisor/step.html", context, status=status)
+
+
+def assessment_step(
+    request: OrganizationRequest, project_pk: int, pk: int, step: str
+) -> HttpResponse:
+    assessment = _assessment(request, project_pk, pk)
+    current = questionnaire.STEPS_BY_SLUG.get(step)
+    if current is None:
+        raise Http404("No such step.")
+    if not assessment.is_draft:
+        messages.info(request, "This assessment is submitted; re-assess to change answers.")
+        return redirect(assessment)
+    if request.method != "POST":
+        form = StepForm(initial=_step_data(current, assessment), fields=current.fields)
+        return _render_step(request, assessment, current, form)
+
+    data = request.POST.copy()
+    action = data.get("action", "next")
+    estimate = questionnaire.estimate_tokens(data.get("sample_prompt", ""))
+    if action == "estimate":
+        data["prompt_tokens"] = str(estimate)
+    posted = {field: data.get(field) for field in current.fields if field in data}
+    active = questionnaire.applicable_fields(current, {**assessment.answers, **posted})
+    form = StepForm(data, fields=current.fields, active=active)
+    valid = form.is_valid()
+    try:
+        saved = services.assessment_save_step(
+            assessment=assessment,
+            expected_version=form.posted_version(),
+            answers=form.answers(),
+            pending=form.typed_but_invalid(),
+            unknown=form.unknown_answers(),
+            step_fields=current.fields,
+            step=current.slug,
+            by=request.user,
+        )
+    except services.StaleAssessment as stale:
+        who = stale.current.updated_by
+        name = who.email if who else "A colleague"
+        when = timezone.localtime(stale.current.updated_at).strftime("%H:%M")
+        messages.error(
+            request,
+            f"{name} saved this assessment at {when} while you were editing, so your changes "
+            "were not saved. Your values are shown below: check them and save again.",
+        )
+        data["version"] = str(stale.current.version)
+        form = StepForm(data, fields=current.fields, active=active)
+        return _render_step(request, stale.current, current, form, status=409)
+    except services.AssessmentNotDraft:
+        messages.info(request, "This assessment was submitted meanwhile; nothing was changed.")
+        return redirect(assessment)
+
+    index = questionnaire.STEPS.index(current)
+    if action == "back":
+        target = questionnaire.STEPS[index - 1].slug if index else current.slug
+        return redirect(saved.step_url(target))
+    if action == "estimate":
+        messages.info(request, f"Estimated about {estimate:,} tokens from the sample prompt.")
+        return redirect(saved.step_url(current.slug))
+    if not valid:
+        data["version"] = str(saved.version)
+        form = StepForm(data, fields=current.fields, active=active)
+        form.is_valid()
+        return _render_step(request, saved, current, form, status=422)
+    if index + 1 < len(questionnaire.STEPS):
+        return redirect(saved.step_url(questionnaire.STEPS[index + 1].slug))
+    return redirect(saved.url("review"))
+
+
+def assessment_review(request: OrganizationRequest, project_pk: int, pk: int) -> HttpResponse:
+    assessment = _assessment(request, project_pk, pk)
+    if not assessment.is_draft:
+        return redirect(assessment)
+    errors = assessment.validation_errors()
+    context = {
+        "assessment": assessment,
+        "project": assessment.project,
+        "steps": questionnaire.STEPS,
+        "steps_done": assessment.steps_done(),
+        "sections": answer_rows(assessment, errors=errors),
+        "errors": errors,
+    }
+    return render(request, "advisor/review.html", context)
+
+
+@require_POST
+def assessment_submit(request: OrganizationRequest, project_pk: int, pk: int) -> HttpResponse:
+    assessment = _assessment(request, project_pk, pk)
+    if not assessment.is_draft:
+        return redirect(assessment)
+    if errors := assessment.validation_errors():
+        messages.error(request, f"Some answers are missing or invalid ({len(errors)}); see below.")
+        return redirect(assessment.url("review"))
+    try:
+        services.assessment_submit(assessment=assessment, by=request.user)
+    except (InvalidAnswers, services.AssessmentNotDraft):
+        messages.error(request, "The answers changed meanwhile; check them and submit again.")
+        return redirect(assessment.url("review"))
+    return redirect(assessment.url("result"))
+
+
+def assessment_result(request: OrganizationRequest, project_pk: int, pk: int) -> HttpResponse:
+    assessment = _assessment(request, project_pk, pk)
+    if assessment.is_draft:
+        messages.info(request, "Submit the assessment to see its recommendation.")
+        return redirect(assessment.url("review"))
+    context = {
+        "assessment": assessment,
+        "project": assessment.project,
+        **result_context(assessment, accent=request.membership.organization.brand_color),
+        "sections": answer_rows(assessment),
+    }
+    return render(request, "advisor/result.html", context)
+
+
+def assessment_export(request: OrganizationRequest, project_pk: int, pk: int) -> HttpResponse:
+    assessment = _assessment(request, project_pk, pk)
+    if errors := assessment.validation_errors():
+        messages.error(
+            request, f"Answer every question before exporting ({len(errors)} still open)."
+        )
+        return redirect(assessment.url("review"))
+    body = json.dumps(assessment.engine_input(), indent=2, sort_keys=True) + "\n"
+    response = HttpResponse(body, content_type="application/json")
+    filename = f"project-{assessment.project_id}-assessment-{assessment.number}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def assessment_compare(request: OrganizationRequest, project_pk: int) -> HttpResponse:
+    project = _project(request, project_pk)
+    assessments = list(
+        Assessment.objects.filter(project=project, status=Assessment.Status.SUBMITTED)
+    )
+    by_pk = {str(a.pk): a for a in assessments}
+    older, newer = by_pk.get(request.GET.get("a", "")), by_pk.get(request.GET.get("b", ""))
+    if len(assessments) < 2:
+        messages.info(request, "Submit at least two assessments of this project to compare them.")
+        return redirect(project)
+    if older is None or newer is None:
+        older, newer = assessments[1], assessments[0]
+    context = {
+        "project": project,
+        "assessments": assessments,
+        "older": older,
+        "newer": newer,
+        **comparison(older, newer),
+    }
+    return render(request, "advisor/compare.html", context)

@@ -1,17 +1,20 @@
-"""Demo data: one agency, an admin login, and a few clients with projects at different stages."""
+"""Demo data: one agency, an admin login, clients, and projects with submitted assessments."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from advisor.scoring.examples import EXAMPLE_PROJECTS
+from advisor.services import assessment_start, assessment_submit
 from projects.models import Client, Membership, Organization, Project
 
 DEMO_EMAIL = "demo@advisor.example"
 DEMO_PASSWORD = "advisor-demo-2026"  # noqa: S105 - a published demo login, reset on every seed
 DEMO_ORGANIZATION = "Northwind AI Studio"
 
-DEMO_CLIENTS = [
+DEMO_CLIENTS: list[dict[str, Any]] = [
     {
         "name": "Bloom & Co",
         "industry": "Consumer cosmetics",
@@ -22,12 +25,12 @@ DEMO_CLIENTS = [
             (
                 "Brand-voice social posts",
                 "Draft Instagram and LinkedIn posts in Bloom's voice.",
-                "draft",
+                "brand_voice",
             ),
             (
                 "Product FAQ assistant",
                 "Answer shoppers' questions from the product catalogue.",
-                "assessing",
+                "support_assistant",
             ),
         ],
     },
@@ -41,7 +44,7 @@ DEMO_CLIENTS = [
             (
                 "Contract clause extraction",
                 "Pull parties, dates and clauses into their schema.",
-                "recommended",
+                "contract_review",
             ),
         ],
     },
@@ -55,7 +58,7 @@ DEMO_CLIENTS = [
             (
                 "Support ticket triage",
                 "Route incoming tickets to the right team with a priority.",
-                "draft",
+                None,
             ),
         ],
     },
@@ -92,10 +95,14 @@ def demo_seed() -> DemoLogin:
         client, _ = Client.objects.get_or_create(
             organization=organization, name=spec["name"], defaults=details
         )
-        for name, description, status in spec["projects"]:
-            Project.objects.get_or_create(
-                client=client,
-                name=name,
-                defaults={"description": description, "status": status, "created_by": user},
+        for name, description, example in spec["projects"]:
+            project, created = Project.objects.get_or_create(
+                client=client, name=name, defaults={"description": description, "created_by": user}
             )
+            if created and example:
+                # A submitted assessment, so the demo shows a recommendation straight away.
+                assessment = assessment_start(
+                    project=project, by=user, answers=EXAMPLE_PROJECTS[example]
+                )
+                assessment_submit(assessment=assessment, by=user)
     return DemoLogin(email=DEMO_EMAIL, password=DEMO_PASSWORD)

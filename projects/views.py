@@ -4,11 +4,13 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from advisor.forms import ImportForm
+from advisor.models import Assessment
 from projects import services
 from projects.forms import (
     ClientForm,
@@ -42,7 +44,14 @@ def organization_admin_required(view: View) -> View:
 def dashboard(request: OrganizationRequest) -> HttpResponse:
     organization = request.membership.organization
     form = ProjectFilterForm(request.GET or None, organization=organization)
-    projects = Project.objects.for_organization(organization).select_related("client", "created_by")
+    latest_draft = Assessment.objects.filter(
+        project=OuterRef("pk"), status=Assessment.Status.DRAFT
+    ).order_by("-number")
+    projects = (
+        Project.objects.for_organization(organization)
+        .select_related("client", "created_by")
+        .annotate(draft_id=Subquery(latest_draft.values("pk")[:1]))
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     if query := filters.get("q"):
         projects = projects.filter(Q(name__icontains=query) | Q(client__name__icontains=query))
@@ -141,7 +150,19 @@ def project_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    return render(request, "projects/project_detail.html", {"project": project})
+    assessments = Assessment.objects.filter(project=project).select_related("updated_by")
+    submitted = [a for a in assessments if not a.is_draft]
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "assessments": assessments,
+            "draft": next((a for a in assessments if a.is_draft), None),
+            "can_compare": len(submitted) >= 2,
+            "import_form": ImportForm(),
+        },
+    )
 
 
 def project_edit(request: OrganizationRequest, pk: int) -> HttpResponse:

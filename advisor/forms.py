@@ -1,0 +1,252 @@
+import json
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from advisor.questionnaire import QUESTIONS, Question
+from advisor.scoring.answers import ANSWER_FIELDS, FieldKind, FieldSpec
+from advisor.scoring.labels import field_choices
+
+SAMPLE_PROMPT_MAX_CHARS = 200_000
+IMPORT_MAX_BYTES = 256 * 1024
+# Separators people type in big numbers: "12,000", "12 000", "12_000", and a currency sign.
+NUMBER_NOISE = re.compile(r"[,\s_$]")
+
+
+def _limit(value: float | None) -> str:
+    return f"{value:,.0f}" if value is not None else "?"
+
+
+class WholeNumberField(forms.IntegerField):
+    """An integer typed as text, so "12,000" is understood and nothing is lost in the browser."""
+
+    widget = forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "off", "class": "form-control"}
+    )
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = NUMBER_NOISE.sub("", value)
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            message = "Enter a whole number, such as 1200."
+            raise forms.ValidationError(message, code="invalid") from error
+
+
+class AmountField(forms.DecimalField):
+    """A US-dollar amount; "$12,500.50" is understood. Stored as a plain number."""
+
+    default_error_messages = {"invalid": "Enter an amount in dollars, such as 25000."}
+
+    widget = forms.TextInput(
+        attrs={"inputmode": "decimal", "autocomplete": "off", "class": "form-control"}
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=14, decimal_places=2, **kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = NUMBER_NOISE.sub("", value)
+        return super().to_python(value)
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+RADIOS = forms.RadioSelect(attrs={"class": "form-check-input"})
+
+
+DONT_KNOW = "unknown"
+DONT_KNOW_LABEL = "Don't know"
+REQUIRED = "Please answer this question."
+
+
+def _yes_no_or_unknown(value: str) -> bool | str:
+    return value if value == DONT_KNOW else value == "yes"
+
+
+def _form_field(spec: FieldSpec, question: Question) -> forms.Field:
+    common: dict[str, Any] = {
+        "label": question.label,
+        "help_text": question.help,
+        "error_messages": {"required": REQUIRED},
+    }
+    dont_know = [(DONT_KNOW, DONT_KNOW_LABEL)] if question.can_be_unknown else []
+    match spec.kind:
+        case FieldKind.CHOICE:
+            return forms.ChoiceField(
+                choices=[*field_choices(spec.name), *dont_know], widget=RADIOS, **common
+            )
+        case FieldKind.MULTIPLE_CHOICE:
+            return forms.MultipleChoiceField(
+                choices=field_choices(spec.name),
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                required=False,
+                **common,
+            )
+        case FieldKind.BOOLEAN:
+            return forms.TypedChoiceField(
+                choices=[*YES_NO, *dont_know], coerce=_yes_no_or_unknown, widget=RADIOS, **common
+            )
+        case FieldKind.INTEGER:
+            common["error_messages"] |= {
+                "min_value": f"Enter at least {_limit(spec.minimum)}.",
+                "max_value": f"Enter at most {_limit(spec.maximum)}.",
+            }
+            return WholeNumberField(
+                min_value=int(spec.minimum or 0),
+                max_value=int(spec.maximum or 0),
+                required=not spec.nullable,
+                **common,
+            )
+        case FieldKind.NUMBER:
+            common["error_messages"] |= {
+                "min_value": "Enter an amount of $0 or more.",
+                "max_value": f"Enter at most ${_limit(spec.maximum)}.",
+            }
+            return AmountField(min_value=spec.minimum, max_value=spec.maximum, **common)
+
+
+def to_answer(value: object) -> object:
+    """A cleaned form value as the JSON the engine reads."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def to_initial(field: str, value: object) -> object:
+    """A stored answer as the form shows it."""
+    if ANSWER_FIELDS[field].kind is FieldKind.BOOLEAN and isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def unknown_box(field: str) -> str:
+    """The name of the "don't know" tick box of a number question."""
+    return f"{field}_unknown"
+
+
+class StepForm(forms.Form):
+    """The questions of one wizard step, built from the engine's field specs."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        fields: Sequence[str],
+        active: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # Every question of the step is shown; only the ones that apply are validated and kept.
+        self.answer_fields = tuple(fields)
+        self.active_fields = tuple(fields if active is None else active)
+        for name in fields:
+            question = QUESTIONS[name]
+            field = _form_field(ANSWER_FIELDS[name], question)
+            field.unit = question.unit  # type: ignore[attr-defined]
+            field.required = field.required and name in self.active_fields
+            self.fields[name] = field
+            if question.can_be_unknown and isinstance(field, WholeNumberField):
+                self.fields[unknown_box(name)] = forms.BooleanField(
+                    label=DONT_KNOW_LABEL,
+                    required=False,
+                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+                )
+        if "prompt_tokens" in fields:
+            self.fields["sample_prompt"] = forms.CharField(
+                label="Sample prompt (optional)",
+                help_text="Paste the system prompt and examples you expect to send; "
+                "“Estimate tokens” fills in the size above. The text itself is not stored.",
+                required=False,
+                max_length=SAMPLE_PROMPT_MAX_CHARS,
+                widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+            )
+
+    def questions(self) -> list[tuple[forms.BoundField, forms.BoundField | None]]:
+        """Each question's field with its "don't know" box, if it has one, for the template."""
+        return [
+            (self[name], self[unknown_box(name)] if unknown_box(name) in self.fields else None)
+            for name in self.answer_fields
+        ]
+
+    def full_clean(self) -> None:
+        # A ticked "don't know" makes its number optional: what was typed there is ignored.
+        if self.is_bound:
+            for name in self.answer_fields:
+                if unknown_box(name) in self.fields and self.data.get(unknown_box(name)):
+                    self.fields[name].required = False
+        super().full_clean()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in self.unknown_answers():
+            self.errors.pop(name, None)
+        return cleaned
+
+    def unknown_answers(self) -> tuple[str, ...]:
+        """The questions that apply and were answered "don't know"."""
+        unknown = []
+        for name in self.active_fields:
+            if unknown_box(name) in self.fields:
+                if self.cleaned_data.get(unknown_box(name)):
+                    unknown.append(name)
+            elif self.cleaned_data.get(name) == DONT_KNOW:
+                unknown.append(name)
+        return tuple(unknown)
+
+    def posted_version(self) -> int:
+        """The assessment version the form was loaded with (0, never current, if forged)."""
+        try:
+            return int(self.data.get("version", ""))
+        except ValueError:
+            return 0
+
+    def answers(self) -> dict[str, object]:
+        """The valid answers of the questions that apply, as the engine reads them; a
+        "don't know" carries the question's stated assumption."""
+        unknown = self.unknown_answers()
+        answers: dict[str, object] = {}
+        for name in self.active_fields:
+            value = self.cleaned_data.get(name) if name not in self.errors else None
+            if name in unknown:
+                answers[name] = QUESTIONS[name].assumed_if_unknown
+            elif value is not None and value != "":
+                answers[name] = to_answer(value)
+            elif name in self.cleaned_data and ANSWER_FIELDS[name].nullable:
+                answers[name] = None
+        return answers
+
+    def typed_but_invalid(self) -> dict[str, object]:
+        """What was typed into fields that did not validate, to keep it when going Back."""
+        pending: dict[str, object] = {}
+        for name in self.active_fields:
+            if name not in self.errors:
+                continue
+            if isinstance(self.fields[name], forms.MultipleChoiceField):
+                value: object = self.data.getlist(name)  # type: ignore[attr-defined]
+            else:
+                value = self.data.get(name, "")
+            if value not in ("", []):
+                pending[name] = value
+        return pending
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Answers file (JSON)",
+        help_text="A file exported from an assessment, or written by hand in the same format.",
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 256 KB; an answers file is tiny.")
+        try:
+            return json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise forms.ValidationError(f"The file is not valid JSON ({error}).") from error

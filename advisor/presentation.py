@@ -1,0 +1,235 @@
+"""Turn a stored assessment into what people read: answer rows, the result, a comparison.
+
+Shared by the result page, the review page, the comparison and the PDF report, so every
+surface says the same thing in the same words.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.safestring import SafeString
+
+from advisor import questionnaire
+from advisor.models import Assessment
+from advisor.scoring import (
+    ANSWER_FIELDS,
+    APPROACH_LABELS,
+    BLOCKER_LABELS,
+    CONFIDENCE_LABELS,
+    STAGE_LABELS,
+    UNKNOWN_KEY,
+    Approach,
+    Blocker,
+    Confidence,
+    FieldKind,
+    Stage,
+    choice_label,
+)
+from reports.charts import CostSeries, ScoreBar, approach_scores_svg, cost_over_time_svg
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    field: str
+    label: str
+    value: str
+    error: str = ""
+
+
+def usd(amount: float, *, signed: bool = False) -> str:
+    """Whole dollars with separators; with `signed`, a change: "+$1,200" or "-$300"."""
+    sign = "\N{MINUS SIGN}" if amount < 0 else ("+" if signed and amount > 0 else "")
+    return f"{sign}${abs(amount):,.0f}"
+
+
+def singular(unit: str) -> str:
+    """'examples' → 'example', 'requests per month' → 'request per month'."""
+    first, _, rest = unit.partition(" ")
+    return f"{first.removesuffix('s')} {rest}".strip()
+
+
+def format_answer(field: str, value: object) -> str:
+    """One answer as a person reads it, with its unit."""
+    spec = ANSWER_FIELDS[field]
+    unit = questionnaire.QUESTIONS[field].unit
+    match spec.kind:
+        case FieldKind.CHOICE:
+            return choice_label(field, str(value))
+        case FieldKind.MULTIPLE_CHOICE:
+            items = [choice_label(field, str(item)) for item in value]  # type: ignore[attr-defined]
+            return ", ".join(items) if items else "None"
+        case FieldKind.BOOLEAN:
+            return "Yes" if value else "No"
+        case FieldKind.NUMBER:
+            return f"${value:,.2f}".removesuffix(".00")
+        case FieldKind.INTEGER if value is None:
+            return "No target"
+        case FieldKind.INTEGER:
+            return f"{value:,} {singular(unit) if value == 1 else unit}".strip()
+
+
+def display_answer(answers: Mapping[str, Any], field: str) -> str:
+    """An answer as shown to people; a "don't know" shows the value that was assumed."""
+    shown = format_answer(field, answers[field])
+    return f"Don't know (assumed: {shown})" if field in answers.get(UNKNOWN_KEY, []) else shown
+
+
+def answer_rows(
+    assessment: Assessment, *, errors: Mapping[str, str] | None = None
+) -> list[tuple[questionnaire.Step, list[AnswerRow]]]:
+    """Every applicable question per step, with its answer (or why it is missing)."""
+    errors = errors or {}
+    sections = []
+    for step in questionnaire.STEPS:
+        rows = []
+        for field in questionnaire.applicable_fields(step, assessment.answers):
+            label = questionnaire.QUESTIONS[field].label
+            if field in assessment.pending_inputs:
+                typed = assessment.pending_inputs[field]
+                rows.append(AnswerRow(field, label, f"“{typed}”", "not a valid answer yet"))
+            elif field in assessment.answers:
+                value = display_answer(assessment.answers, field)
+                rows.append(AnswerRow(field, label, value, errors.get(field, "")))
+            else:
+                rows.append(AnswerRow(field, label, "Not answered", "missing"))
+        sections.append((step, rows))
+    return sections
+
+
+def _emphasis(approach: Approach, primary: Approach, hybrid: set[str]) -> str:
+    if approach == primary:
+        return "primary"
+    return "hybrid" if approach.value in hybrid else "none"
+
+
+def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
+    """Everything the result page and the report show, from the frozen snapshot."""
+    result: dict[str, Any] = assessment.recommendation or {}
+    costs: dict[str, Any] = assessment.costs or {}
+    primary = Approach(result["primary_approach"])
+    hybrid_keys = {part["approach"] for part in result["hybrid"]}
+    horizons = sorted(costs["horizons"], key=int)
+    cost_rows = []
+    for approach in Approach:
+        per_horizon = [costs["horizons"][h]["approaches"][approach.value] for h in horizons]
+        cost_rows.append(
+            {
+                "approach": approach.value,
+                "label": APPROACH_LABELS[approach],
+                "is_primary": approach == primary,
+                "one_off": per_horizon[0]["one_off"],
+                "monthly": per_horizon[0]["monthly"],
+                "totals": [cost["total"] for cost in per_horizon],
+                "break_even_month": per_horizon[-1]["break_even_month"],
+                "cost_per_change": per_horizon[0]["cost_per_change"],
+            }
+        )
+    scores_chart: SafeString = approach_scores_svg(
+        [
+            ScoreBar(
+                key=approach.value,
+                label=APPROACH_LABELS[approach],
+                score=result["scores"][approach.value],
+                emphasis=_emphasis(approach, primary, hybrid_keys),  # type: ignore[arg-type]
+            )
+            for approach in Approach
+        ],
+        accent=accent,
+    )
+    cost_chart: SafeString = cost_over_time_svg(
+        [
+            CostSeries(
+                key=approach.value,
+                label=APPROACH_LABELS[approach],
+                points=tuple(costs["cumulative"][approach.value]),
+                emphasis=_emphasis(approach, primary, hybrid_keys),  # type: ignore[arg-type]
+            )
+            for approach in Approach
+        ],
+        accent=accent,
+    )
+    return {
+        "result": result,
+        "headline": result["headline"],
+        "stage_label": STAGE_LABELS[Stage(result["stage"])],
+        "primary_label": APPROACH_LABELS[primary],
+        "confidence_label": CONFIDENCE_LABELS[Confidence(result["confidence"])],
+        "hybrid": [
+            {"label": APPROACH_LABELS[Approach(part["approach"])], "for": part["for"]}
+            for part in result["hybrid"]
+        ],
+        "blockers": [
+            {
+                "label": BLOCKER_LABELS[Blocker(code)],
+                "note": result["fine_tuning"]["notes"].get(code, ""),
+            }
+            for code in result["fine_tuning"]["blockers"]
+        ],
+        "horizons": horizons,
+        "cost_rows": cost_rows,
+        "assumptions": costs["horizons"][horizons[0]]["assumptions"],
+        "scores_chart": scores_chart,
+        "cost_chart": cost_chart,
+    }
+
+
+def comparison(older: Assessment, newer: Assessment) -> dict[str, Any]:
+    """What changed between two submitted assessments: answers, outcome, scores and costs."""
+    changed_answers = [
+        {
+            "label": questionnaire.QUESTIONS[field].label,
+            "before": display_answer(older.answers, field),
+            "after": display_answer(newer.answers, field),
+        }
+        for field in ANSWER_FIELDS
+        if display_answer(older.answers, field) != display_answer(newer.answers, field)
+    ]
+    before: dict[str, Any] = older.recommendation or {}
+    after: dict[str, Any] = newer.recommendation or {}
+    horizon = max((older.costs or {})["horizons"], key=int)
+    score_rows = []
+    for approach in Approach:
+        old_cost = (older.costs or {})["horizons"][horizon]["approaches"][approach.value]["total"]
+        new_cost = (newer.costs or {})["horizons"][horizon]["approaches"][approach.value]["total"]
+        score_rows.append(
+            {
+                "label": APPROACH_LABELS[approach],
+                "before": before["scores"][approach.value],
+                "after": after["scores"][approach.value],
+                "delta": after["scores"][approach.value] - before["scores"][approach.value],
+                "cost_before": old_cost,
+                "cost_after": new_cost,
+                "cost_after_text": usd(new_cost),
+                "cost_delta_text": usd(new_cost - old_cost, signed=True),
+            }
+        )
+    outcome = [
+        {
+            "label": "Next step",
+            "before": STAGE_LABELS[Stage(before["stage"])],
+            "after": STAGE_LABELS[Stage(after["stage"])],
+        },
+        {
+            "label": "Primary approach",
+            "before": APPROACH_LABELS[Approach(before["primary_approach"])],
+            "after": APPROACH_LABELS[Approach(after["primary_approach"])],
+        },
+        {
+            "label": "Confidence",
+            "before": CONFIDENCE_LABELS[Confidence(before["confidence"])],
+            "after": CONFIDENCE_LABELS[Confidence(after["confidence"])],
+        },
+        {
+            "label": "Fine-tuning feasible",
+            "before": "Yes" if before["fine_tuning"]["feasible"] else "No",
+            "after": "Yes" if after["fine_tuning"]["feasible"] else "No",
+        },
+        {"label": "Rules version", "before": older.ruleset_version, "after": newer.ruleset_version},
+    ]
+    return {
+        "changed_answers": changed_answers,
+        "outcome": outcome,
+        "score_rows": score_rows,
+        "cost_horizon": horizon,
+    }

@@ -1,0 +1,297 @@
+"""The questionnaire: its steps, the questions on each, and which apply to a given project.
+
+Pure Python (no Django): the wizard's forms, the review page and the tests read it. The
+answers it collects are exactly the recommendation engine's input contract.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from advisor.scoring.answers import ANSWER_FIELDS, UNKNOWABLE_FIELDS, UNKNOWN_KEY, PromptingStatus
+
+QUESTIONNAIRE_VERSION: Final = "2026.11"
+"""Stored with every assessment; bump it when questions or steps change meaning."""
+
+# Rough rule for English text: one token is about four characters.
+CHARACTERS_PER_TOKEN: Final = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """How one answer is asked: the wording, the help in plain words, the unit, a default."""
+
+    field: str
+    label: str
+    help: str
+    unit: str = ""
+    default: object = None
+    # The value the engine works with when someone answers "don't know"; shown to the client.
+    assumed_if_unknown: object = None
+
+    @property
+    def can_be_unknown(self) -> bool:
+        return self.field in UNKNOWABLE_FIELDS
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    slug: str
+    title: str
+    intro: str
+    questions: tuple[Question, ...]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(question.field for question in self.questions)
+
+
+STEPS: Final[tuple[Step, ...]] = (
+    Step(
+        slug="use-case",
+        title="The use case",
+        intro="What the AI should do and what a good answer looks like.",
+        questions=(
+            Question(
+                "task_type",
+                "What kind of task is it?",
+                "Pick the closest. Language models already do most of these well out of the box; "
+                "the question is usually how to steer them, not whether they can.",
+            ),
+            Question(
+                "output_format",
+                "How structured must the output be?",
+                "A strict schema is output a program reads: JSON with fixed fields, a domain "
+                "notation, a report layout that must never vary.",
+            ),
+            Question(
+                "domain_specificity",
+                "How specialised is the subject matter?",
+                "General: everyday knowledge. Specialised: a professional field the model knows "
+                "reasonably well, like law or medicine. Niche: terminology or reasoning few "
+                "outside the client's team would know.",
+            ),
+            Question(
+                "needs_external_knowledge",
+                "Do answers depend on facts from the client's own documents or data?",
+                "Product catalogues, policies, case files. Facts that change are best looked up "
+                "at answer time rather than trained into a model.",
+            ),
+            Question(
+                "style_consistency",
+                "How consistent must the voice and style be?",
+                "High means every output must sound like one brand or author, every time.",
+            ),
+            Question(
+                "reliability_requirement",
+                "How bad is an occasional wrong or off-format answer?",
+                "Critical: a single miss causes real harm or breaks a downstream system.",
+            ),
+        ),
+    ),
+    Step(
+        slug="data",
+        title="The data",
+        intro="Good examples are what fine-tuning learns from, and they improve prompts too.",
+        questions=(
+            Question(
+                "example_count",
+                "How many good input/output examples exist today?",
+                "Count only examples you would be happy for the model to copy: checked, correct "
+                "and typical. Fine-tuning needs at least 100; 500 to 1,000 is better. Under "
+                "about 100, putting the best of them in the prompt usually wins.",
+                unit="examples",
+                default=0,
+            ),
+            Question(
+                "example_sources",
+                "Where could more examples come from?",
+                "Tick all that are realistic. Leave empty if none are.",
+                default=[],
+            ),
+            Question(
+                "data_coverage",
+                "Do the examples cover the inputs the system will really see?",
+                "A model trained only on the easy cases fails on the rest. If nobody has checked "
+                "yet, say so: the recommendation will be less certain rather than guess.",
+            ),
+        ),
+    ),
+    Step(
+        slug="change",
+        title="How often things change",
+        intro="Every change costs a prompt edit with prompting, and a retraining cycle with a "
+        "tuned model.",
+        questions=(
+            Question(
+                "change_frequency",
+                "How often do the requirements change?",
+                "Brand voice, business rules, terminology, the facts the answers rely on.",
+                assumed_if_unknown="quarterly",
+            ),
+            Question(
+                "major_change_expected",
+                "Is a big change expected within 12 months?",
+                "A rebrand, a new product line, a pivot, new regulation.",
+                default=False,
+                assumed_if_unknown=False,
+            ),
+            Question(
+                "similar_clients",
+                "How many clients would share this solution, each with variations?",
+                "Count this client too. One prompt template customised per client scales far "
+                "more cheaply than one tuned model per client.",
+                unit="clients",
+                default=1,
+            ),
+            Question(
+                "base_model_stability",
+                "How stable is the model you would build on?",
+                "A provider that retires or changes models often forces a tuned model to be "
+                "retrained; a self-hosted model changes only when you decide.",
+                assumed_if_unknown="stable",
+            ),
+        ),
+    ),
+    Step(
+        slug="budget",
+        title="Budget and timeline",
+        intro="What the client can spend up front and every month, and how soon it must ship.",
+        questions=(
+            Question(
+                "build_budget",
+                "One-off budget to build it",
+                "Everything before launch: prompt work, data preparation, training, evaluation.",
+                unit="USD",
+            ),
+            Question(
+                "monthly_budget",
+                "Monthly budget to run and maintain it",
+                "Model usage, hosting and upkeep such as prompt edits or retraining.",
+                unit="USD per month",
+            ),
+            Question(
+                "maintenance_funded",
+                "Will the client pay for ongoing retraining and evaluation?",
+                "A tuned model needs retraining when requirements, data or the base model "
+                "change; without that budget it slowly goes stale.",
+                default=False,
+                # Until the client commits to paying for upkeep, it is not funded.
+                assumed_if_unknown=False,
+            ),
+            Question(
+                "weeks_to_launch",
+                "Weeks until it must be live",
+                "Prompt iterations take hours; one fine-tuning iteration takes days to weeks.",
+                unit="weeks",
+            ),
+            Question(
+                "vendor_lock_in_concern",
+                "How much does being tied to one model provider worry the client?",
+                "A tuned model works only on the base model it was trained on.",
+                assumed_if_unknown="medium",
+            ),
+        ),
+    ),
+    Step(
+        slug="volume",
+        title="Volume, size and speed",
+        intro="These drive the running cost: every request pays for every token it sends.",
+        questions=(
+            Question(
+                "monthly_requests",
+                "Requests per month at full use",
+                "An estimate is fine; round numbers are expected.",
+                unit="requests per month",
+                assumed_if_unknown=10_000,
+            ),
+            Question(
+                "input_tokens",
+                "Size of the user's input per request",
+                "The part that differs per request: the ticket, the document, the question. "
+                "Roughly four characters of English make one token.",
+                unit="tokens",
+                assumed_if_unknown=500,
+            ),
+            Question(
+                "output_tokens",
+                "Size of the answer per request",
+                "A short label is a few tokens; a page of text is about 500.",
+                unit="tokens",
+                assumed_if_unknown=300,
+            ),
+            Question(
+                "prompt_tokens",
+                "Size of the fixed prompt sent with every request",
+                "System prompt, guidelines and examples. Paste a sample below to estimate it.",
+                unit="tokens",
+                default=0,
+                assumed_if_unknown=1_000,
+            ),
+            Question(
+                "latency_target_ms",
+                "Response time target (95th percentile)",
+                "Leave empty if there is no target. Long prompts make every answer slower.",
+                unit="milliseconds",
+            ),
+        ),
+    ),
+    Step(
+        slug="prompting",
+        title="Prompting so far",
+        intro="The framework starts with the best prompt solution; how it did decides what comes "
+        "next.",
+        questions=(
+            Question(
+                "prompting_status",
+                "Has a serious prompting solution been tried and evaluated?",
+                "Serious means a considered system prompt with examples, measured on real inputs.",
+            ),
+            Question(
+                "gaps",
+                "Where did it fall short?",
+                "Tick every gap you saw. The kind of gap decides the remedy: missing knowledge is "
+                "fixed with retrieval, ambiguous instructions with a better prompt, and only some "
+                "gaps with fine-tuning.",
+                default=[],
+            ),
+            Question(
+                "structured_output_tried",
+                "Were the model provider's structured-output features tried?",
+                "JSON mode or schema-constrained output often fixes format problems without "
+                "any training.",
+                default=False,
+            ),
+        ),
+    ),
+)
+
+STEPS_BY_SLUG: Final[Mapping[str, Step]] = {step.slug: step for step in STEPS}
+QUESTIONS: Final[Mapping[str, Question]] = {q.field: q for step in STEPS for q in step.questions}
+
+# Questions that only make sense when prompting was tried and fell short.
+FALLS_SHORT_ONLY: Final = frozenset({"gaps", "structured_output_tried"})
+
+
+def applicable_fields(step: Step, answers: Mapping[str, object]) -> tuple[str, ...]:
+    """The questions of this step that apply, given the answers so far."""
+    falls_short = answers.get("prompting_status") == PromptingStatus.FALLS_SHORT.value
+    return tuple(f for f in step.fields if falls_short or f not in FALLS_SHORT_ONLY)
+
+
+def engine_input(answers: Mapping[str, object]) -> dict[str, object]:
+    """The stored answers as the engine reads them: inapplicable questions get their neutral
+    value (no gaps when prompting did not fall short), and nothing outside the contract."""
+    data = {name: answers[name] for name in ANSWER_FIELDS if name in answers}
+    if answers.get(UNKNOWN_KEY):
+        data[UNKNOWN_KEY] = answers[UNKNOWN_KEY]
+    if answers.get("prompting_status") != PromptingStatus.FALLS_SHORT.value:
+        data["gaps"] = []
+        data["structured_output_tried"] = bool(answers.get("structured_output_tried", False))
+    return data
+
+
+def estimate_tokens(text: str) -> int:
+    """A character-based token estimate for a pasted prompt (no tokenizer download)."""
+    stripped = text.strip()
+    return -(-len(stripped) // CHARACTERS_PER_TOKEN) if stripped else 0

@@ -1,0 +1,170 @@
+"""Writes to assessments: one named function each, all in a transaction."""
+
+from collections.abc import Mapping, Sequence
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from advisor.models import Assessment
+from advisor.scoring import (
+    UNKNOWABLE_FIELDS,
+    UNKNOWN_KEY,
+    Answers,
+    Assumptions,
+    approach_costs,
+    default_assumptions,
+    parse_answers,
+    recommend,
+    total_cost_of_ownership,
+)
+from projects.models import Project
+
+# The horizons the result page and the report compare costs over.
+COST_HORIZONS_MONTHS = (12, 24, 36)
+
+
+class StaleAssessment(Exception):
+    """Someone saved the assessment since this form was loaded; nothing was written."""
+
+    def __init__(self, current: Assessment) -> None:
+        super().__init__("The assessment changed since this page was loaded.")
+        self.current = current
+
+
+class AssessmentNotDraft(Exception):
+    """A submitted assessment is a frozen record and cannot be edited."""
+
+
+@transaction.atomic
+def assessment_start(
+    *,
+    project: Project,
+    by: User,
+    answers: Mapping[str, object] | None = None,
+    based_on: Assessment | None = None,
+) -> Assessment:
+    """Open a new draft for the project, optionally pre-filled with answers."""
+    # Lock the project row so two colleagues starting at once get different numbers.
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    previous = Assessment.objects.filter(project=locked).aggregate(Max("number"))["number__max"]
+    number = (previous or 0) + 1
+    assessment = Assessment.objects.create(
+        project=locked,
+        number=number,
+        answers=dict(answers or {}),
+        based_on=based_on,
+        created_by=by,
+        updated_by=by,
+    )
+    if locked.status in {Project.Status.DRAFT, Project.Status.RECOMMENDED}:
+        locked.status = Project.Status.ASSESSING
+        locked.save(update_fields=["status", "updated_at"])
+    return assessment
+
+
+def assessment_reassess(*, project: Project, by: User) -> Assessment:
+    """A new draft pre-filled from the project's latest assessment (say, after a rebrand)."""
+    latest = Assessment.objects.filter(project=project).order_by("-number").first()
+    return assessment_start(
+        project=project,
+        by=by,
+        answers=latest.answers if latest else None,
+        based_on=latest,
+    )
+
+
+@transaction.atomic
+def assessment_save_step(
+    *,
+    assessment: Assessment,
+    expected_version: int,
+    answers: Mapping[str, object],
+    pending: Mapping[str, object],
+    unknown: Sequence[str],
+    step_fields: tuple[str, ...],
+    step: str,
+    by: User,
+) -> Assessment:
+    """Store one step's answers, its "don't know"s and anything typed but not yet valid.
+
+    Refuses with `StaleAssessment` when the draft was saved by someone else since the form was
+    loaded, so nothing is silently overwritten.
+    """
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not current.is_draft:
+        raise AssessmentNotDraft
+    if current.version != expected_version:
+        raise StaleAssessment(current)
+    still_unknown = {f for f in current.answers.get(UNKNOWN_KEY, []) if f not in step_fields}
+    still_unknown |= set(unknown)
+    current.answers = {
+        **{k: v for k, v in current.answers.items() if k not in {*step_fields, UNKNOWN_KEY}},
+        **answers,
+    }
+    if still_unknown:
+        current.answers[UNKNOWN_KEY] = [f for f in UNKNOWABLE_FIELDS if f in still_unknown]
+    current.pending_inputs = {
+        **{k: v for k, v in current.pending_inputs.items() if k not in step_fields},
+        **pending,
+    }
+    current.last_step = step
+    current.version += 1
+    current.updated_by = by
+    current.save()
+    return current
+
+
+def cost_snapshot(answers: Answers, assumptions: Assumptions) -> dict[str, object]:
+    """Costs to freeze with a result: TCO per horizon, and each approach's month-by-month
+    cumulative cost for the chart."""
+    costs = approach_costs(answers, assumptions)
+    longest = max(COST_HORIZONS_MONTHS)
+    return {
+        "horizons": {
+            str(months): total_cost_of_ownership(
+                answers, horizon_months=months, assumptions=assumptions, costs=costs
+            ).to_dict()
+            for months in COST_HORIZONS_MONTHS
+        },
+        "cumulative": {
+            str(approach): [round(cost.cumulative(month), 2) for month in range(longest + 1)]
+            for approach, cost in costs.items()
+        },
+    }
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
+    """Validate every answer, run the engine and freeze the result with the rules that made it.
+
+    Raises `InvalidAnswers` (from the engine) when an answer is missing or wrong.
+    """
+    current = Assessment.objects.select_for_update().select_related("project").get(pk=assessment.pk)
+    if not current.is_draft:
+        raise AssessmentNotDraft
+    answers, _ = parse_answers(current.engine_input())
+    assumptions = default_assumptions()
+    recommendation = recommend(answers, assumptions=assumptions)
+    current.answers = answers.to_dict()
+    current.recommendation = recommendation.to_dict()
+    current.ruleset_version = recommendation.ruleset_version
+    current.costs = cost_snapshot(answers, assumptions)
+    current.status = Assessment.Status.SUBMITTED
+    current.submitted_by = by
+    current.submitted_at = timezone.now()
+    current.updated_by = by
+    current.version += 1
+    current.save()
+    project = current.project
+    if project.status != Project.Status.ARCHIVED:
+        project.status = Project.Status.RECOMMENDED
+        project.save(update_fields=["status", "updated_at"])
+    return current
+
+
+def assessment_import(*, project: Project, data: object, by: User) -> Assessment:
+    """Start a draft from an exported answers file; raises `InvalidAnswers`, creating nothing."""
+    answers, _ = parse_answers(data)
+    return assessment_start(project=project, by=by, answers=answers.to_dict())
