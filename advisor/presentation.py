@@ -168,7 +168,10 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
         ],
         "horizons": horizons,
         "cost_rows": cost_rows,
-        "assumptions": costs["horizons"][horizons[0]]["assumptions"],
+        "assumptions": [
+            {**a, "value_text": f"{a['value']:,.4f}".rstrip("0").rstrip(".") + f" {a['unit']}"}
+            for a in costs["horizons"][horizons[0]]["assumptions"]
+        ],
         "scores_chart": scores_chart,
         "cost_chart": cost_chart,
     }

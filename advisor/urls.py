@@ -31,6 +31,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("projects/<int:project_pk>/assessments/", include(assessment_patterns)),
+    path("", include("reports.urls")),
     path("", include("projects.urls")),
 ]
 

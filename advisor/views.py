@@ -17,6 +17,7 @@ from advisor.presentation import answer_rows, comparison, result_context
 from advisor.scoring import ANSWER_FIELDS, UNKNOWN_KEY, FieldKind, InvalidAnswers
 from projects.http import OrganizationRequest
 from projects.models import Project
+from reports.models import Report
 
 
 @login_not_required
@@ -231,6 +232,8 @@ def assessment_result(request: OrganizationRequest, project_pk: int, pk: int) ->
         "project": assessment.project,
         **result_context(assessment, accent=request.membership.organization.brand_color),
         "sections": answer_rows(assessment),
+        "reports": Report.objects.filter(assessment=assessment),
+        "report_variants": Report.Variant.choices,
     }
     return render(request, "advisor/result.html", context)
 

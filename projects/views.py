@@ -23,6 +23,7 @@ from projects.forms import (
 from projects.http import OrganizationRequest
 from projects.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from projects.models import Client, Membership, Project
+from reports.models import Report
 
 PROJECTS_PER_PAGE = 20
 
@@ -160,6 +161,9 @@ def project_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
             "assessments": assessments,
             "draft": next((a for a in assessments if a.is_draft), None),
             "can_compare": len(submitted) >= 2,
+            "reports": Report.objects.filter(assessment__project=project).select_related(
+                "assessment", "generated_by"
+            ),
             "import_form": ImportForm(),
         },
     )

@@ -16,6 +16,7 @@ PUBLIC_URL_NAMES = {
     "password_reset_confirm",
     "password_reset_complete",
     "admin:login",
+    "reports:shared",  # a client opens a shared report without an account
 }
 
 

@@ -1,0 +1,183 @@
+"""What the client report says, section by section, from a frozen assessment.
+
+Every sentence is built from the assessment's stored answers and recommendation, so a report
+generated today and one generated next year from the same assessment say the same thing.
+"""
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from advisor.models import Assessment
+from advisor.presentation import answer_rows, comparison, display_answer, result_context, usd
+from advisor.scoring import (
+    APPROACH_DESCRIPTIONS,
+    APPROACH_LABELS,
+    Approach,
+    Blocker,
+    Stage,
+    choice_label,
+)
+from projects.models import Organization
+from reports.charts import valid_accent
+
+# What each fine-tuning prerequisite looks like when it is met (step 3 of the framework).
+PREREQUISITES: dict[Blocker, str] = {
+    Blocker.TOO_FEW_EXAMPLES: "At least 100 good examples, preferably 500 to 1,000",
+    Blocker.DATA_NOT_REPRESENTATIVE: "Examples cover the full range of real inputs, edge cases too",
+    Blocker.NO_MAINTENANCE_BUDGET: "A budget for retraining, evaluation and deployment",
+    Blocker.UNSTABLE_BASE_MODEL: "A base model and provider stable enough to build on",
+}
+
+TUNING_STAGES = {Stage.PILOT_FINE_TUNING, Stage.MEET_PREREQUISITES}
+
+
+@dataclass(frozen=True)
+class Risk:
+    title: str
+    risk: str
+    mitigation: str
+
+
+def logo_data_uri(organization: Organization) -> str:
+    """The agency's logo inlined as a data: URL, so rendering never fetches anything."""
+    if not organization.logo:
+        return ""
+    try:
+        with organization.logo.open("rb") as logo:
+            data = logo.read()
+    except OSError:
+        return ""  # a missing file must not stop the report; the cover shows the name instead
+    mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def _changes_per_year(assessment: Assessment, assumptions: dict[str, float]) -> float:
+    answers = assessment.answers
+    per_year = assumptions[f"requirement_changes_per_year_{answers['change_frequency']}"]
+    return per_year + (1 if answers["major_change_expected"] else 0)
+
+
+def _risks(assessment: Assessment, tuning_indicated: bool) -> list[Risk]:
+    answers = assessment.answers
+    risks = [
+        Risk(
+            "Requirements move on",
+            "Brand voice, business rules and facts change; a system frozen in the old ones "
+            "quietly gets worse.",
+            "Keep what changes in the prompt or in retrieved documents, where an edit takes "
+            "hours; review outputs after every change.",
+        ),
+        Risk(
+            "Quality drifts unnoticed",
+            "Without measurement nobody sees when answers degrade, whichever approach is used.",
+            "Keep a fixed evaluation set of real inputs and score every prompt edit, model "
+            "update or retraining against it before shipping.",
+        ),
+    ]
+    if tuning_indicated or answers["vendor_lock_in_concern"] != "low":
+        concern = choice_label("vendor_lock_in_concern", answers["vendor_lock_in_concern"])
+        risks.append(
+            Risk(
+                "Lock-in to one provider",
+                "A tuned model works only on the base model it was trained on; moving provider "
+                "means training again. "
+                f"Your concern about lock-in is {concern.lower()}.",
+                "Keep the prompting solution working as a fallback, and keep the training data "
+                "and evaluation set so a move costs one training run, not a project.",
+            )
+        )
+    if tuning_indicated:
+        risks += [
+            Risk(
+                "Overfitting",
+                "A model tuned on narrow data loses general ability and breaks on inputs unlike "
+                "its training examples.",
+                "Train on data that covers the full range of real inputs, and judge it only on "
+                "held-out examples it never saw.",
+            ),
+            Risk(
+                "Upkeep",
+                "Each change of requirements, data or base model needs a retraining cycle: "
+                "data refresh, training, evaluation and deployment.",
+                "Agree the retraining budget up front and batch changes into planned cycles.",
+            ),
+            Risk(
+                "Data quality",
+                "The model copies its examples, mistakes included.",
+                "Review and label the training examples carefully; add synthetic or hand-made "
+                "examples only where real ones are missing, and check them too.",
+            ),
+        ]
+    return risks
+
+
+def report_context(
+    *,
+    assessment: Assessment,
+    variant: str,
+    organization: Organization,
+    prepared_by: str,
+    previous: Assessment | None = None,
+) -> dict[str, Any]:
+    """Everything the report template needs, for either variant."""
+    result = result_context(assessment, accent=organization.brand_color)
+    recommendation = result["result"]
+    stage = Stage(recommendation["stage"])
+    assumptions = {a["name"]: a["value"] for a in result["assumptions"]}
+    tuning_indicated = stage in TUNING_STAGES
+    blockers = set(recommendation["fine_tuning"]["blockers"])
+    changes = _changes_per_year(assessment, assumptions)
+    cost_rows = result["cost_rows"]
+    primary_row = next(row for row in cost_rows if row["is_primary"])
+    project = assessment.project
+    return {
+        **result,
+        "variant": variant,
+        "organization": organization,
+        "accent": valid_accent(organization.brand_color),
+        "logo": logo_data_uri(organization),
+        "project": project,
+        "client": project.client,
+        "assessment": assessment,
+        "prepared_by": prepared_by,
+        "date": timezone.localdate(),
+        "approaches": [
+            {
+                "label": APPROACH_LABELS[approach],
+                "description": APPROACH_DESCRIPTIONS[approach],
+                "score": recommendation["scores"][approach.value],
+                "is_primary": approach.value == recommendation["primary_approach"],
+            }
+            for approach in Approach
+        ],
+        "primary_cost": primary_row,
+        "changes_per_year": changes,
+        "change_pace": display_answer(assessment.answers, "change_frequency").lower(),
+        "major_change_expected": assessment.answers["major_change_expected"],
+        "flexibility_rows": [
+            {
+                "label": row["label"],
+                "is_primary": row["is_primary"],
+                "per_change": usd(row["cost_per_change"]),
+                "per_year": usd(row["cost_per_change"] * changes),
+            }
+            for row in cost_rows
+        ],
+        "prerequisites": [
+            {
+                "label": label,
+                "met": blocker.value not in blockers,
+                "note": recommendation["fine_tuning"]["notes"].get(blocker.value, ""),
+            }
+            for blocker, label in PREREQUISITES.items()
+        ],
+        "risks": _risks(assessment, tuning_indicated),
+        "tuning_indicated": tuning_indicated,
+        "pilot_metrics": [choice_label("gaps", gap) for gap in assessment.answers["gaps"]],
+        "sections": answer_rows(assessment),
+        "previous": previous,
+        **({"changes": comparison(previous, assessment)} if previous else {}),
+    }

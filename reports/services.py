@@ -1,0 +1,128 @@
+"""Generating, storing and sharing client reports."""
+
+import logging
+from datetime import timedelta
+
+from django.contrib.auth.models import User
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from advisor.models import Assessment
+from reports.content import report_context
+from reports.models import SHARE_SALT, Report, ShareLink
+from reports.pdf import REPORT_TEMPLATE_VERSION, render_report_pdf
+
+logger = logging.getLogger(__name__)
+
+MAX_SHARE_DAYS = 90
+
+
+class ReportRenderError(Exception):
+    """The PDF could not be rendered; nothing was stored and the assessment is untouched."""
+
+
+class ShareLinkUnavailable(Exception):
+    """The link is unknown, expired or revoked."""
+
+
+def person_name(user: User | None) -> str:
+    if user is None:
+        return "the team"
+    return user.get_full_name() or user.email or user.get_username()
+
+
+def previous_report_assessment(assessment: Assessment) -> Assessment | None:
+    """The assessment behind this project's latest earlier report, to say what changed."""
+    earlier = (
+        Report.objects.filter(
+            assessment__project_id=assessment.project_id,
+            assessment__number__lt=assessment.number,
+        )
+        .select_related("assessment")
+        .order_by("-assessment__number")
+        .first()
+    )
+    return earlier.assessment if earlier else None
+
+
+def report_context_for(assessment: Assessment, variant: str, by: User | None) -> dict[str, object]:
+    return report_context(
+        assessment=assessment,
+        variant=variant,
+        organization=assessment.project.client.organization,
+        prepared_by=person_name(by),
+        previous=previous_report_assessment(assessment),
+    )
+
+
+def report_generate(*, assessment: Assessment, variant: str, by: User) -> tuple[Report, bool]:
+    """Render and store the report, or return the one already stored for this template version.
+
+    Returns the report and whether it was created. Raises `ReportRenderError` if rendering
+    fails; then nothing is stored.
+    """
+    existing = Report.objects.filter(
+        assessment=assessment, variant=variant, template_version=REPORT_TEMPLATE_VERSION
+    ).first()
+    if existing:
+        return existing, False
+    try:
+        rendered = render_report_pdf(report_context_for(assessment, variant, by))
+    except Exception as error:
+        logger.exception("Rendering the %s report of assessment %s failed", variant, assessment.pk)
+        raise ReportRenderError(str(error)) from error
+    if rendered.refused_urls:
+        logger.warning("Report rendering refused %d URL(s)", len(rendered.refused_urls))
+    report = Report(
+        assessment=assessment,
+        variant=variant,
+        template_version=REPORT_TEMPLATE_VERSION,
+        checksum=rendered.checksum,
+        size=len(rendered.pdf),
+        page_count=rendered.page_count,
+        generated_by=by,
+    )
+    report.file.save(f"{rendered.checksum[:16]}.pdf", ContentFile(rendered.pdf), save=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # A colleague generated the same report a moment ago: keep theirs.
+        report.file.delete(save=False)
+        return Report.objects.get(
+            assessment=assessment, variant=variant, template_version=REPORT_TEMPLATE_VERSION
+        ), False
+    return report, True
+
+
+def share_link_create(*, report: Report, days: int, by: User) -> ShareLink:
+    """A link to the report that works without a login for `days` days (1 to 90)."""
+    if not 1 <= days <= MAX_SHARE_DAYS:
+        raise ValueError(f"days must be from 1 to {MAX_SHARE_DAYS}")
+    return ShareLink.objects.create(
+        report=report, expires_at=timezone.now() + timedelta(days=days), created_by=by
+    )
+
+
+def share_link_revoke(*, link: ShareLink) -> None:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+
+
+def share_link_open(*, token: str) -> ShareLink:
+    """Check a shared link and count the view. Raises `ShareLinkUnavailable`."""
+    try:
+        pk = signing.loads(token, salt=SHARE_SALT)
+    except signing.BadSignature as error:
+        raise ShareLinkUnavailable from error
+    now = timezone.now()
+    updated = ShareLink.objects.filter(pk=pk, revoked_at__isnull=True, expires_at__gt=now).update(
+        view_count=F("view_count") + 1, last_viewed_at=now
+    )
+    if not updated:
+        raise ShareLinkUnavailable
+    return ShareLink.objects.select_related("report").get(pk=pk)

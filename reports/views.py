@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from advisor.models import Assessment
+from projects.http import OrganizationRequest
+from reports import services
+from reports.forms import GenerateReportForm, ShareLinkForm
+from reports.models import Report, ShareLink
+from reports.pdf import render_html
+
+
+def _submitted_assessment(request: OrganizationRequest, project_pk: int, pk: int) -> Assessment:
+    assessments = Assessment.objects.for_organization(request.membership.organization).filter(
+        status=Assessment.Status.SUBMITTED
+    )
+    return get_object_or_404(
+        assessments.select_related("project__client__organization"), pk=pk, project_id=project_pk
+    )
+
+
+def _report(request: OrganizationRequest, pk: int) -> Report:
+    reports = Report.objects.for_organization(request.membership.organization)
+    return get_object_or_404(
+        reports.select_related("assessment__project__client", "generated_by"), pk=pk
+    )
+
+
+def _pdf_response(report: Report, *, as_attachment: bool) -> FileResponse:
+    response = FileResponse(
+        report.file.open("rb"),
+        as_attachment=as_attachment,
+        filename=report.filename,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def report_generate(request: OrganizationRequest, project_pk: int, pk: int) -> HttpResponse:
+    assessment = _submitted_assessment(request, project_pk, pk)
+    form = GenerateReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose which report to generate: executive summary or full.")
+        return redirect(assessment.url("result"))
+    try:
+        report, created = services.report_generate(
+            assessment=assessment, variant=form.cleaned_data["variant"], by=request.user
+        )
+    except services.ReportRenderError:
+        messages.error(
+            request,
+            "The PDF could not be generated. Nothing was changed; please try again in a moment.",
+        )
+        return redirect(assessment.url("result"))
+    if request.POST.get("then") == "download":
+        return redirect("reports:download", pk=report.pk)
+    if created:
+        messages.success(request, f"{report.get_variant_display()} generated.")
+    return redirect(report)
+
+
+@require_GET
+def report_preview(
+    request: OrganizationRequest, project_pk: int, pk: int, variant: str
+) -> HttpResponse:
+    assessment = _submitted_assessment(request, project_pk, pk)
+    if variant not in Report.Variant.values:
+        raise Http404("No such report.")
+    context = services.report_context_for(assessment, variant, request.user)
+    return HttpResponse(render_html({**context, "preview": True}, request=request))
+
+
+def report_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    context = {
+        "report": report,
+        "assessment": report.assessment,
+        "project": report.assessment.project,
+        "links": report.share_links.select_related("created_by"),
+        "form": ShareLinkForm(),
+    }
+    return render(request, "reports/detail.html", context)
+
+
+def report_download(request: OrganizationRequest, pk: int) -> FileResponse:
+    return _pdf_response(_report(request, pk), as_attachment=True)
+
+
+@require_POST
+def share_link_create(request: OrganizationRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    form = ShareLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors["days"]))
+        return redirect(report)
+    link = services.share_link_create(
+        report=report, days=form.cleaned_data["days"], by=request.user
+    )
+    messages.success(
+        request, f"Share link created; it works until {link.expires_at:%-d %B %Y, %H:%M} UTC."
+    )
+    return redirect(report)
+
+
+@require_POST
+def share_link_revoke(request: OrganizationRequest, pk: int) -> HttpResponse:
+    links = ShareLink.objects.filter(
+        report__in=Report.objects.for_organization(request.membership.organization)
+    )
+    link = get_object_or_404(links.select_related("report"), pk=pk)
+    services.share_link_revoke(link=link)
+    messages.success(request, "Share link revoked; it no longer opens the report.")
+    return redirect(link.report)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def shared_report(request: HttpRequest, token: str) -> HttpResponse | FileResponse:
+    try:
+        link = services.share_link_open(token=token)
+    except services.ShareLinkUnavailable:
+        return render(request, "reports/link_unavailable.html", status=410)
+    return _pdf_response(link.report, as_attachment=False)
