@@ -3,7 +3,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,14 +15,15 @@ from advisor.forms import DONT_KNOW, ImportForm, StepForm, to_initial, unknown_b
 from advisor.models import Assessment
 from advisor.presentation import answer_rows, comparison, result_context
 from advisor.scoring import ANSWER_FIELDS, UNKNOWN_KEY, FieldKind, InvalidAnswers
-from projects.http import OrganizationRequest
-from projects.models import Project
+from projects.http import OrganizationRequest, audit
+from projects.models import AuditEvent, Project
 from reports.models import Report
 
 
 @login_not_required
 @never_cache
 @require_GET
+@transaction.non_atomic_requests
 def healthz(request: HttpRequest) -> JsonResponse:
     """Report whether the app can reach its database, for load balancers and uptime checks."""
     try:
@@ -52,6 +53,8 @@ def assessment_new(request: OrganizationRequest, project_pk: int) -> HttpRespons
         messages.error(request, "Restore the project before assessing it.")
         return redirect(project)
     assessment = services.assessment_reassess(project=project, by=request.user)
+    detail = f"from assessment {assessment.based_on.number}" if assessment.based_on else ""
+    audit(request, AuditEvent.Action.CREATED, assessment, detail=detail)
     if assessment.based_on:
         messages.success(
             request,
@@ -77,6 +80,7 @@ def assessment_import(request: OrganizationRequest, project_pk: int) -> HttpResp
         problems = "; ".join(f"{field} {message}" for field, message in invalid.errors.items())
         messages.error(request, f"Import failed, nothing was created. {problems}")
         return redirect(project)
+    audit(request, AuditEvent.Action.IMPORTED, assessment)
     messages.success(request, f"Answers imported into assessment {assessment.number}; review them.")
     return redirect(assessment.url("review"))
 
@@ -173,6 +177,7 @@ def assessment_step(
         messages.info(request, "This assessment was submitted meanwhile; nothing was changed.")
         return redirect(assessment)
 
+    audit(request, AuditEvent.Action.CHANGED, saved, detail=current.title)
     index = questionnaire.STEPS.index(current)
     if action == "back":
         target = questionnaire.STEPS[index - 1].slug if index else current.slug
@@ -215,10 +220,11 @@ def assessment_submit(request: OrganizationRequest, project_pk: int, pk: int) ->
         messages.error(request, f"Some answers are missing or invalid ({len(errors)}); see below.")
         return redirect(assessment.url("review"))
     try:
-        services.assessment_submit(assessment=assessment, by=request.user)
+        submitted = services.assessment_submit(assessment=assessment, by=request.user)
     except (InvalidAnswers, services.AssessmentNotDraft):
         messages.error(request, "The answers changed meanwhile; check them and submit again.")
         return redirect(assessment.url("review"))
+    audit(request, AuditEvent.Action.SUBMITTED, submitted)
     return redirect(assessment.url("result"))
 
 
@@ -247,6 +253,7 @@ def assessment_export(request: OrganizationRequest, project_pk: int, pk: int) ->
         return redirect(assessment.url("review"))
     body = json.dumps(assessment.engine_input(), indent=2, sort_keys=True) + "\n"
     response = HttpResponse(body, content_type="application/json")
+    audit(request, AuditEvent.Action.EXPORTED, assessment)
     filename = f"project-{assessment.project_id}-assessment-{assessment.number}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from projects.models import Client, Membership, Organization, Project
+from projects.models import AuditEvent, Client, Membership, Organization, Project
 
 
 class MembershipInline(admin.TabularInline[Membership, Organization]):
@@ -39,3 +39,11 @@ class ProjectAdmin(admin.ModelAdmin[Project]):
     search_fields = ["name", "client__name"]
     list_select_related = ["client", "created_by"]
     raw_id_fields = ["client", "created_by"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+    list_display = ["created_at", "organization", "actor", "action", "target_type", "target_label"]
+    list_filter = ["action", "organization"]
+    list_select_related = ["organization", "actor"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]

@@ -172,3 +172,44 @@ class Project(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.status == self.Status.ARCHIVED
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, and when: the organization's audit trail."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "created"
+        CHANGED = "changed", "changed"
+        ARCHIVED = "archived", "archived"
+        RESTORED = "restored", "restored"
+        SUBMITTED = "submitted", "submitted"
+        EXPORTED = "exported", "exported"
+        IMPORTED = "imported", "imported"
+        GENERATED = "generated", "generated"
+        DOWNLOADED = "downloaded", "downloaded"
+        SHARED = "shared", "shared"
+        REVOKED = "revoked", "revoked"
+        VIEWED = "viewed", "viewed through a share link"
+        ADDED = "added", "added"
+        REMOVED = "removed", "removed"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    target_type = models.CharField(max_length=40)
+    target_id = models.PositiveBigIntegerField(null=True)
+    # The object's name when it happened, so the trail reads well after renames and deletions.
+    target_label = models.CharField(max_length=200)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.get_action_display()} {self.target_type} {self.target_label}"

@@ -5,13 +5,34 @@ from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from projects.models import Client, Membership, Organization, Project
+from projects.models import AuditEvent, Client, Membership, Organization, Project
+
+
+def audit_record(
+    *,
+    organization: Organization,
+    actor: User | None,
+    action: str,
+    target: Model,
+    detail: str = "",
+) -> AuditEvent:
+    """Note in the organization's audit trail that `actor` did `action` to `target`."""
+    return AuditEvent.objects.create(
+        organization=organization,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=str(target._meta.verbose_name),
+        target_id=target.pk,
+        target_label=str(target)[:200],
+        detail=detail[:200],
+    )
 
 
 class LastAdminError(Exception):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("organization/", views.organization_settings, name="organization_settings"),
     path("organization/switch/", views.organization_switch, name="organization_switch"),
     path("organization/members/", views.member_list, name="member_list"),
+    path("organization/audit/", views.audit_log, name="audit_log"),
     path(
         "organization/members/<int:pk>/role/", views.member_change_role, name="member_change_role"
     ),

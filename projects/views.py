@@ -20,9 +20,9 @@ from projects.forms import (
     ProjectFilterForm,
     ProjectForm,
 )
-from projects.http import OrganizationRequest
+from projects.http import OrganizationRequest, audit
 from projects.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
-from projects.models import Client, Membership, Project
+from projects.models import AuditEvent, Client, Membership, Project
 from reports.models import Report
 
 PROJECTS_PER_PAGE = 20
@@ -86,6 +86,7 @@ def client_create(request: OrganizationRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.instance.organization = organization
         client = form.save()
+        audit(request, AuditEvent.Action.CREATED, client)
         messages.success(request, f"Client “{client.name}” added.")
         return redirect(client)
     return render(request, "projects/client_form.html", {"form": form})
@@ -105,6 +106,7 @@ def client_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
     form = ClientForm(request.POST or None, instance=client, organization=organization)
     if request.method == "POST" and form.is_valid():
         form.save()
+        audit(request, AuditEvent.Action.CHANGED, client)
         messages.success(request, f"Client “{client.name}” saved.")
         return redirect(client)
     return render(request, "projects/client_form.html", {"form": form, "client": client})
@@ -116,6 +118,7 @@ def client_archive(request: OrganizationRequest, pk: int) -> HttpResponse:
         Client.objects.for_organization(request.membership.organization), pk=pk
     )
     services.client_archive(client=client)
+    audit(request, AuditEvent.Action.ARCHIVED, client)
     messages.success(request, f"Client “{client.name}” and its projects archived.")
     return redirect(client)
 
@@ -126,6 +129,7 @@ def client_restore(request: OrganizationRequest, pk: int) -> HttpResponse:
         Client.objects.for_organization(request.membership.organization), pk=pk
     )
     services.client_restore(client=client)
+    audit(request, AuditEvent.Action.RESTORED, client)
     messages.success(request, f"Client “{client.name}” restored.")
     return redirect(client)
 
@@ -139,6 +143,7 @@ def project_create(request: OrganizationRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user
         project = form.save()
+        audit(request, AuditEvent.Action.CREATED, project)
         messages.success(request, f"Project “{project.name}” created.")
         return redirect(project)
     return render(request, "projects/project_form.html", {"form": form})
@@ -175,6 +180,7 @@ def project_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
     form = ProjectForm(request.POST or None, instance=project, organization=organization)
     if request.method == "POST" and form.is_valid():
         form.save()
+        audit(request, AuditEvent.Action.CHANGED, project)
         messages.success(request, f"Project “{project.name}” saved.")
         return redirect(project)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
@@ -186,6 +192,7 @@ def project_archive(request: OrganizationRequest, pk: int) -> HttpResponse:
         Project.objects.for_organization(request.membership.organization), pk=pk
     )
     services.project_archive(project=project)
+    audit(request, AuditEvent.Action.ARCHIVED, project)
     messages.success(request, f"Project “{project.name}” archived.")
     return redirect(project)
 
@@ -200,6 +207,7 @@ def project_restore(request: OrganizationRequest, pk: int) -> HttpResponse:
         messages.error(request, f"Restore the client “{project.client.name}” first.")
         return redirect(project)
     services.project_restore(project=project)
+    audit(request, AuditEvent.Action.RESTORED, project)
     messages.success(request, f"Project “{project.name}” restored.")
     return redirect(project)
 
@@ -224,6 +232,7 @@ def organization_settings(request: OrganizationRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         form.save()
+        audit(request, AuditEvent.Action.CHANGED, organization, detail="branding")
         messages.success(request, "Branding saved. New reports will use it.")
         return redirect("projects:organization_settings")
     return render(request, "projects/organization_settings.html", {"form": form})
@@ -241,6 +250,7 @@ def member_list(request: OrganizationRequest) -> HttpResponse:
             invited_by=request.user,
             base_url=request.build_absolute_uri("/"),
         )
+        audit(request, AuditEvent.Action.ADDED, membership, detail=f"as {membership.role}")
         messages.success(
             request, f"{membership.user.email} added; we emailed them a link to sign in."
         )
@@ -268,6 +278,7 @@ def member_change_role(request: OrganizationRequest, pk: int) -> HttpResponse:
         except services.LastAdminError as error:
             messages.error(request, str(error))
         else:
+            audit(request, AuditEvent.Action.CHANGED, membership, detail=f"role: {membership.role}")
             messages.success(
                 request, f"{membership.user.email} is now {membership.get_role_display().lower()}."
             )
@@ -285,5 +296,16 @@ def member_remove(request: OrganizationRequest, pk: int) -> HttpResponse:
     except services.LastAdminError as error:
         messages.error(request, str(error))
     else:
+        audit(request, AuditEvent.Action.REMOVED, membership)
         messages.success(request, f"{membership.user.email} removed from the organization.")
     return redirect("projects:member_list")
+
+
+AUDIT_EVENTS_PER_PAGE = 50
+
+
+@organization_admin_required
+def audit_log(request: OrganizationRequest) -> HttpResponse:
+    events = request.membership.organization.audit_events.select_related("actor")
+    page = Paginator(events, AUDIT_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "projects/audit_log.html", {"page": page})

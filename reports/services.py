@@ -125,4 +125,4 @@ def share_link_open(*, token: str) -> ShareLink:
     )
     if not updated:
         raise ShareLinkUnavailable
-    return ShareLink.objects.select_related("report").get(pk=pk)
+    return ShareLink.objects.select_related("report__assessment__project__client").get(pk=pk)

@@ -3,10 +3,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
 from advisor.models import Assessment
-from projects.http import OrganizationRequest
+from projects.http import OrganizationRequest, audit
+from projects.models import AuditEvent
+from projects.services import audit_record
 from reports import services
 from reports.forms import GenerateReportForm, ShareLinkForm
 from reports.models import Report, ShareLink
@@ -57,6 +60,8 @@ def report_generate(request: OrganizationRequest, project_pk: int, pk: int) -> H
             "The PDF could not be generated. Nothing was changed; please try again in a moment.",
         )
         return redirect(assessment.url("result"))
+    if created:
+        audit(request, AuditEvent.Action.GENERATED, report)
     if request.POST.get("then") == "download":
         return redirect("reports:download", pk=report.pk)
     if created:
@@ -87,8 +92,12 @@ def report_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
     return render(request, "reports/detail.html", context)
 
 
+# A PDF is not HTML: a page policy would only stop the browser's PDF viewer.
+@csp_override({})
 def report_download(request: OrganizationRequest, pk: int) -> FileResponse:
-    return _pdf_response(_report(request, pk), as_attachment=True)
+    report = _report(request, pk)
+    audit(request, AuditEvent.Action.DOWNLOADED, report)
+    return _pdf_response(report, as_attachment=True)
 
 
 @require_POST
@@ -98,9 +107,9 @@ def share_link_create(request: OrganizationRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(error) for error in form.errors["days"]))
         return redirect(report)
-    link = services.share_link_create(
-        report=report, days=form.cleaned_data["days"], by=request.user
-    )
+    days = form.cleaned_data["days"]
+    link = services.share_link_create(report=report, days=days, by=request.user)
+    audit(request, AuditEvent.Action.SHARED, report, detail=f"link {link.pk}, {days} days")
     messages.success(
         request, f"Share link created; it works until {link.expires_at:%-d %B %Y, %H:%M} UTC."
     )
@@ -114,6 +123,7 @@ def share_link_revoke(request: OrganizationRequest, pk: int) -> HttpResponse:
     )
     link = get_object_or_404(links.select_related("report"), pk=pk)
     services.share_link_revoke(link=link)
+    audit(request, AuditEvent.Action.REVOKED, link.report, detail=f"link {link.pk}")
     messages.success(request, "Share link revoked; it no longer opens the report.")
     return redirect(link.report)
 
@@ -121,9 +131,18 @@ def share_link_revoke(request: OrganizationRequest, pk: int) -> HttpResponse:
 @login_not_required
 @never_cache
 @require_GET
+@csp_override({})
 def shared_report(request: HttpRequest, token: str) -> HttpResponse | FileResponse:
     try:
         link = services.share_link_open(token=token)
     except services.ShareLinkUnavailable:
         return render(request, "reports/link_unavailable.html", status=410)
-    return _pdf_response(link.report, as_attachment=False)
+    report = link.report
+    audit_record(
+        organization=report.assessment.project.client.organization,
+        actor=None,
+        action=AuditEvent.Action.VIEWED,
+        target=report,
+        detail=f"link {link.pk}",
+    )
+    return _pdf_response(report, as_attachment=False)

@@ -50,3 +50,9 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     name = factory.Sequence(lambda n: f"Project {n}")
     description = "Summarise support tickets for the weekly report."
+
+
+def log_in(http, username: str, password: str) -> bool:
+    """Log in through the real login form (as a browser would, throttling included)."""
+    response = http.post("/accounts/login/", {"username": username, "password": password})
+    return response.status_code == 302 and "_auth_user_id" in http.session

@@ -11,6 +11,7 @@ from PIL import Image
 
 from projects.models import Membership
 from tests.conftest import Agency
+from tests.factories import log_in
 
 SETTINGS = reverse("projects:organization_settings")
 MEMBERS = reverse("projects:member_list")
@@ -120,7 +121,7 @@ def test_adding_a_colleague_creates_the_account_and_emails_a_working_link(
         form_page.redirect_chain[-1][0],
         {"new_password1": "a-long-new-secret-9", "new_password2": "a-long-new-secret-9"},
     )
-    assert visitor.login(username="dave@acme.example", password="a-long-new-secret-9")
+    assert log_in(visitor, "dave@acme.example", "a-long-new-secret-9")
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from django.test import Client as HttpClient
 
 from projects.demo import DEMO_EMAIL, DEMO_PASSWORD
 from projects.models import Client, Membership, Organization, Project
+from tests.factories import log_in
 
 
 @pytest.mark.django_db
@@ -18,6 +19,6 @@ def test_seed_demo_is_idempotent_and_its_login_works(capsys) -> None:
     assert DEMO_EMAIL in capsys.readouterr().out
 
     http = HttpClient()
-    assert http.login(username=DEMO_EMAIL, password=DEMO_PASSWORD)
+    assert log_in(http, DEMO_EMAIL, DEMO_PASSWORD)
     page = http.get("/").content.decode()
     assert "Contract clause extraction" in page
