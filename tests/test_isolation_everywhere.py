@@ -1,0 +1,103 @@
+"""Alice at Acme gets 404 for every object URL of Globex's, across the whole URL space."""
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from advisor import services
+from advisor.scoring.examples import sample_input
+from reports.services import report_generate, share_link_create
+from tests.conftest import Agency
+
+# URLs that name no object (lists, forms, switches) or that are public by design.
+NO_OBJECT = {"reports:shared"}
+
+
+def named_patterns(
+    patterns: list, namespace: str = "", outer: tuple[str, ...] = ()
+) -> list[tuple[str, list[str]]]:
+    """(name, path parameters) of every URL pattern with parameters, its includes' too."""
+    found = []
+    for pattern in patterns:
+        params = (*outer, *getattr(pattern.pattern, "converters", {}))
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found += named_patterns(pattern.url_patterns, inner, params)
+        elif isinstance(pattern, URLPattern) and params:
+            found.append((f"{namespace}{pattern.name}", list(params)))
+    return found
+
+
+@pytest.fixture
+def globex_objects(globex: Agency, settings, tmp_path) -> dict[str, object]:
+    settings.MEDIA_ROOT = tmp_path
+    user = globex.admin.user
+    assessment = services.assessment_submit(
+        assessment=services.assessment_start(
+            project=globex.project, by=user, answers=sample_input()
+        ),
+        by=user,
+    )
+    report, _ = report_generate(assessment=assessment, variant="executive", by=user)
+    link = share_link_create(report=report, days=5, by=user)
+    return {
+        "client": globex.client,
+        "project": globex.project,
+        "member": globex.admin,
+        "assessment": assessment,
+        "report": report,
+        "link": link,
+    }
+
+
+def kwargs_for(name: str, params: list[str], objects: dict) -> dict[str, object]:
+    """Fill a URL's parameters with Globex's objects, by what the URL is about."""
+    app, view = name.split(":")
+    subject = {
+        ("projects", "client"): "client",
+        ("projects", "project"): "project",
+        ("projects", "member"): "member",
+        ("reports", "revoke"): "link",
+        ("reports", "detail"): "report",
+        ("reports", "download"): "report",
+        ("reports", "share"): "report",
+    }
+    kind = next(
+        (v for (a, prefix), v in subject.items() if a == app and view.startswith(prefix)),
+        "assessment",
+    )
+    values = {
+        "pk": objects[kind].pk,
+        "project_pk": objects["project"].pk,
+        "step": "use-case",
+        "variant": "full",
+    }
+    return {param: values[param] for param in params}
+
+
+@pytest.mark.django_db
+def test_every_object_url_of_another_organization_is_404(
+    alice: HttpClient, acme: Agency, globex_objects: dict
+) -> None:
+    patterns = [
+        (name, params)
+        for name, params in named_patterns(get_resolver().url_patterns)
+        if not name.startswith("admin:") and name not in NO_OBJECT and "uidb64" not in params
+    ]
+    assert len(patterns) >= 25, "the walk should find the app's object URLs"
+    checked = []
+    for name, params in patterns:
+        url = reverse(name, kwargs=kwargs_for(name, params, globex_objects))
+        response = alice.get(url)
+        if response.status_code == 405:
+            response = alice.post(
+                url, {"days": 3, "variant": "full", "role": "member", "version": 1}
+            )
+        assert response.status_code == 404, f"{name} {url} answered {response.status_code}"
+        checked.append(name)
+    assert {"reports:download", "advisor:export", "reports:preview", "advisor:step"} <= set(checked)
+    # And nothing of Globex's changed.
+    link = globex_objects["link"]
+    link.refresh_from_db()
+    assert link.revoked_at is None
+    assert globex_objects["assessment"].reports.count() == 1
