@@ -5,6 +5,7 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib import request
 
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest
@@ -33,13 +34,15 @@ class BundledFilesOnly(URLFetcher):  # type: ignore[misc]
     """
 
     def __init__(self) -> None:
-        super().__init__(allowed_protocols={"data"}, allow_redirects=False)
+        # No network handlers at all (URLFetcher's would also build an SSL context per render).
+        request.OpenerDirector.__init__(self)
+        self._fail_on_errors = False
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         if url.startswith("data:"):
-            response: URLFetcherResponse = super().fetch(url, headers)
-            return response
+            data = request.DataHandler().data_open(request.Request(url))  # noqa: S310 - data: only
+            return URLFetcherResponse(url, data.read(), dict(data.headers))
         if url.startswith(STATIC_PREFIX):
             path = url.removeprefix(STATIC_PREFIX).split("?")[0]
             found = finders.find(path) if ".." not in path.split("/") else None
