@@ -93,6 +93,7 @@ def assessment_save_step(
     loaded, so nothing is silently overwritten.
     """
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    current.project = assessment.project  # already loaded by the caller; saves a query
     if not current.is_draft:
         raise AssessmentNotDraft
     if current.version != expected_version:
