@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(UV):
 	@command -v python$(PYTHON_VERSION) >/dev/null || { echo "Python $(PYTHON_VERSION) is required (python$(PYTHON_VERSION) not found)"; exit 1; }
@@ -37,6 +37,9 @@ run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:8
 test: install ## Run the whole test suite (uses DATABASE_URL when set, else SQLite)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+e2e: install ## Run the browser tests in /usr/bin/chromium; failures leave screenshots in test-results/
+	$(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
 lint: install ## Check code style: ruff lint and format
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -51,7 +54,13 @@ typecheck: install ## Type-check with mypy (strict on the scoring engine)
 bench-scoring: install ## Time the recommendation engine; prints medians
 	$(PY) benchmarks/scoring.py
 
+bench-pdf: install ## Time the full PDF report against a plain WeasyPrint floor; prints medians
+	$(PY) benchmarks/pdf.py $(BENCH_ARGS)
+
+bench-web: install ## Load-test the wizard (gunicorn, PostgreSQL, locust); prints rps, p50, p95
+	$(PY) benchmarks/web.py $(BENCH_ARGS)
+
 clean: ## Remove the virtualenv, the local database and generated files
 	rm -rf $(VENV) db.sqlite3 media staticfiles
 
-.PHONY: help install lock run test lint format typecheck bench-scoring clean
+.PHONY: help install lock run test e2e lint format typecheck bench-scoring bench-pdf bench-web clean
