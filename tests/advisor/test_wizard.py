@@ -57,7 +57,8 @@ def test_the_whole_journey_stores_the_engines_output(alice: HttpClient, acme: Ag
     assert "<svg" in page
 
 
-@pytest.mark.django_db
+# Committed for real, so closing every connection (a restart) loses nothing but the connection.
+@pytest.mark.django_db(transaction=True)
 def test_answers_survive_logout_session_expiry_and_a_restart(
     alice: HttpClient, acme: Agency
 ) -> None:
