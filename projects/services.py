@@ -139,6 +139,12 @@ def project_archive(*, project: Project) -> None:
 
 
 def project_restore(*, project: Project) -> None:
-    """Un-archive a project, back to draft (its client must be active)."""
-    project.status = Project.Status.DRAFT
+    """Un-archive a project (its client must be active), back to where its assessments left it."""
+    statuses = set(project.assessments.values_list("status", flat=True))
+    if "submitted" in statuses:
+        project.status = Project.Status.RECOMMENDED
+    elif statuses:
+        project.status = Project.Status.ASSESSING
+    else:
+        project.status = Project.Status.DRAFT
     project.save(update_fields=["status", "updated_at"])

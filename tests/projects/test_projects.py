@@ -111,3 +111,22 @@ def test_project_names_and_descriptions_are_escaped(alice: HttpClient, acme: Age
         assert "<img src=x>" not in page
         assert "<b>bold</b>" not in page
         assert "&lt;script&gt;" in page
+
+
+@pytest.mark.django_db
+def test_restoring_a_project_brings_back_its_assessment_status(
+    alice: HttpClient, acme: Agency
+) -> None:
+    from advisor import services
+    from advisor.scoring.examples import sample_input
+
+    services.assessment_submit(
+        assessment=services.assessment_start(
+            project=acme.project, by=acme.admin.user, answers=sample_input()
+        ),
+        by=acme.admin.user,
+    )
+    alice.post(reverse("projects:project_archive", args=[acme.project.pk]))
+    alice.post(reverse("projects:project_restore", args=[acme.project.pk]))
+    acme.project.refresh_from_db()
+    assert acme.project.status == Project.Status.RECOMMENDED
