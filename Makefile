@@ -60,7 +60,10 @@ bench-pdf: install ## Time the full PDF report against a plain WeasyPrint floor;
 bench-web: install ## Load-test the wizard (gunicorn, PostgreSQL, locust); prints rps, p50, p95
 	$(PY) benchmarks/web.py $(BENCH_ARGS)
 
+bench-load: install ## Load-test the whole journey (50 users, 60 s); prints p50/p95/p99 and lost answers
+	$(PY) benchmarks/load.py $(BENCH_ARGS)
+
 clean: ## Remove the virtualenv, the local database and generated files
 	rm -rf $(VENV) db.sqlite3 media staticfiles
 
-.PHONY: help install lock run test e2e lint format typecheck bench-scoring bench-pdf bench-web clean
+.PHONY: help install lock run test e2e lint format typecheck bench-scoring bench-pdf bench-web bench-load clean

@@ -1,0 +1,300 @@
+"""Load-test the whole journey over HTTP: 50 agency staff at once on gunicorn and PostgreSQL.
+
+Run `python benchmarks/load.py [--users 50] [--duration 60]` (or `make bench-load`). Like
+web.py, with the same code (server.py), it creates a throw-away PostgreSQL database, migrates
+it, collects the static files, seeds one login per simulated user (spread over five agencies),
+serves the app with gunicorn on a free loopback port with production settings and runs locust;
+afterwards it stops gunicorn and drops the database, also on failure or Ctrl-C.
+
+Each user logs in once through the login form, then loops over rounds: create a client, create
+a project for it, start an assessment, GET and POST each of the six wizard steps (CSRF token
+and version read from the page; the sample answers with the round number as example count,
+the user's number as similar clients and a task type that changes per round, so every round's
+answers differ), GET the review page, POST submit, GET the result page, GET /healthz (the floor:
+one `SELECT 1` behind the same middleware). Every client, project and draft is the user's own,
+so no two users ever save the same draft.
+
+Reports are rare on purpose: every --report-every rounds (default 10, staggered over the users,
+so about one PDF every two seconds) a user also generates the executive summary from the result
+page and downloads it, shown as "report" and "report download". A render keeps a worker busy
+for about 0.4 s of CPU, and every other request on that worker (a kept-alive connection stays
+with its worker) waits for its GIL meanwhile. Measured with the default think time: step p95
+35 ms without reports, 46 ms with one round in 10, 58 ms with one in 5; more would drown the
+wizard's figures in the waits behind PDFs.
+
+Think time, --think (default 0.5 s): the mean pause before every page, spread from half to one
+and a half times, as a person reads and types. Real staff pause for tens of seconds, so 50 of
+them would leave the server idle; the benchmark compresses their day. With 0.5 s each user asks
+for about two pages a second, 50 users about 95 a second: two thirds of the ~150 a second at
+which this mix saturates the two cores (measured with `--think 0`, locust sharing the machine).
+Busy enough that requests overlap in every worker and queueing starts to show in p95 and p99,
+quiet enough that the floor's p50 stays as on an idle server (8 ms), so the figures still say
+what the pages cost. At 1 s (about 50 a second) the figures are an idle server's; at 0 every
+latency, the floor's too, is mostly queueing (p50 of 150 to 500 ms) and the ratio says nothing
+(0.27 measured). The users start spread over one round's think time (19 pages x --think; the
+default warm-up covers it): started together they move in step, all submitting at once, and
+the floor, which follows the result page, measured that burst (p95 210 ms instead of 30).
+
+How to read the figures: measuring starts after every user has logged in (the logins are shown
+apart: they all wait for the password hasher at once) and the warm-up, and lasts --duration
+seconds; rps, p50, p95 and p99 per kind of request follow. Errors are failed logins and every
+response other than the one expected (a redirect must also lead where the journey goes next;
+a 409 is an error here, as nobody else edits a user's draft). After the run, with the server
+stopped so that every request it answered has committed, the answers are checked in the
+database: every submitted assessment must exist, be submitted and hold exactly the answers its
+user sent; every draft must hold the answers of every step its user saved (compared as the
+engine parses them, so list order and 25000 against 25000.0 do not matter). A field missing or
+different is a lost answer. The last line is
+
+    load: users=<n> errors=<n> lost=<n> step_p95_ms=<x> floor_p95_ms=<y> ratio=<x/y>
+
+where step_p95_ms pools the wizard steps' GETs and POSTs; the target is no errors, nothing lost
+and a ratio of at most 3. `--check` exits with status 1 when it is missed. Locust runs on the
+same machine (the load average is printed first), so the figures are pessimistic.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import server
+
+LOCUSTFILE = Path(__file__).with_name("locustfile_load.py")
+TAG = "bench-load"
+ORGANIZATIONS = 5  # the users are spread over this many agencies
+TARGET_RATIO = 3.0  # wizard step p95 at most this many times the floor's p95
+THINK = 0.5  # seconds before each page: about 2/3 of what the server sustains; see above
+REPORT_EVERY = 10  # rounds per PDF report: rare, a render stalls its worker; see above
+ROUND_PAGES = 19  # requests in a round without a report: 3 creations, 6 x 2 steps, 4 more
+MISSING = "(missing)"
+SHOWN_DIFFERENCES = 5  # lost answers described one by one, the rest only counted
+ROWS = (
+    "client create",
+    "project create",
+    "assessment start",
+    "step GET",
+    "step POST",
+    "step GET+POST",
+    "review",
+    "submit",
+    "result",
+    "report",
+    "report download",
+    "floor",
+    "all",
+)
+
+
+def seed(*, users: int, into: Path) -> None:
+    """Create the agencies and logins (in a subprocess with DATABASE_URL set); write what the
+    locust users need as JSON."""
+    server.setup_django()
+    from django.db import transaction
+    from django.urls import reverse
+
+    with transaction.atomic():
+        password, accounts = server.seed_accounts(users=users, organizations=ORGANIZATIONS)
+    setup = {
+        "accounts": [
+            {"username": user.email, "password": password, "number": number}
+            for number, (user, _) in enumerate(accounts, start=1)
+        ],
+        "dashboard_url": reverse("projects:dashboard"),
+    }
+    into.write_text(json.dumps(setup, indent=1), encoding="utf-8")
+
+
+def _normalized(answers: Mapping[str, Any], fields: Iterable[str]) -> dict[str, object]:
+    """`fields` of these answers as the engine reads them (lists in its order, amounts as
+    numbers): a draft's partial answers are completed from the sample to be parsed."""
+    from advisor.scoring import InvalidAnswers, parse_answers
+    from advisor.scoring.examples import SAMPLE_INPUT
+
+    try:
+        parsed = parse_answers({**SAMPLE_INPUT, **answers})[0].to_dict()
+    except InvalidAnswers as invalid:
+        parsed = {**answers, **{name: f"invalid: {why}" for name, why in invalid.errors.items()}}
+    return {name: parsed.get(name) if name in answers else MISSING for name in fields}
+
+
+def check_answers(database_url: str, sent: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Compare what each user saved with what the database holds; count the lost answers."""
+    sys.path.insert(0, str(server.REPO))  # the engine is pure Python: no Django here
+    with psycopg.connect(database_url, connect_timeout=10) as connection:
+        rows = connection.execute(
+            "SELECT id, status, answers FROM advisor_assessment WHERE id = ANY(%s)",
+            [[int(pk) for pk in sent]],
+        ).fetchall()
+    stored = {pk: (status, answers) for pk, status, answers in rows}
+    counts: Counter[str] = Counter()
+    differences: list[str] = []
+    for pk, record in sent.items():
+        fields = list(record["answers"])
+        counts[record["status"]] += 1
+        counts["answers"] += len(fields)
+        found = stored.get(int(pk))
+        if found is None:
+            counts["missing"] += 1
+            counts["lost"] += len(fields)
+            differences.append(f"assessment {pk} (user {record['user']}) is missing")
+            continue
+        status, answers = found
+        if record["status"] == "submitted" and status != "submitted":
+            counts["not_submitted"] += 1
+            counts["lost"] += len(fields)
+            differences.append(f"assessment {pk} (user {record['user']}) is {status}")
+            continue
+        # A draft may have been submitted by a request locust stopped waiting for: both fine.
+        want, got = _normalized(record["answers"], fields), _normalized(answers, fields)
+        for field in fields:
+            if got[field] != want[field]:
+                counts["different"] += 1
+                counts["lost"] += 1
+                differences.append(
+                    f"assessment {pk} ({status}, user {record['user']}) {field}: "
+                    f"sent {want[field]!r}, stored {got[field]!r}"
+                )
+    return {"counts": dict(counts), "differences": differences}
+
+
+def benchmark(options: argparse.Namespace) -> dict[str, Any]:
+    """Set everything up, run locust, check the answers, tear everything down."""
+    with tempfile.TemporaryDirectory(prefix="advisor-bench-load-") as tmp_name:
+        tmp = Path(tmp_name)
+        load_before = os.getloadavg()
+        server.say(
+            TAG,
+            f"load average before the run {load_before[0]:.2f} (5 min {load_before[1]:.2f}, "
+            f"15 min {load_before[2]:.2f}) on {os.cpu_count()} cores",
+        )
+        extra_env = {
+            **server.locust_env(tmp, options),
+            "BENCH_SPREAD": str(ROUND_PAGES * options.think),
+            "BENCH_SENT": str(tmp / "sent.json"),
+            "BENCH_REPORT_EVERY": str(options.report_every),
+            # The locustfile reads the questionnaire and the sample answers (pure Python).
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(server.REPO), os.getenv("PYTHONPATH")])
+            ),
+        }
+        with server.served_app(
+            options, tag=TAG, tmp=tmp, seed_script=Path(__file__), extra_env=extra_env
+        ) as served:
+            server.say(
+                TAG,
+                f"locust: {options.users} users log in, then {options.warmup:g} s warm-up and "
+                f"{options.duration} s measured; {options.think:g} s think time before each page",
+            )
+            summary = server.run_locust(
+                options, locustfile=LOCUSTFILE, host=served.host, env=served.env, tmp=tmp
+            )
+            # Stopping lets the workers finish what they serve: the database then holds it all.
+            served.stop_server()
+            sent = json.loads((tmp / "sent.json").read_text(encoding="utf-8"))
+            server.say(TAG, f"checking the answers of {len(sent)} assessments in the database")
+            summary |= {
+                "check": check_answers(served.database_url, sent),
+                "load_before": load_before[0],
+                "warmup_seconds": options.warmup,
+                "think_seconds": options.think,
+                "report_every": options.report_every,
+            }
+            if summary["total"]["failures"] and (log := served.log_tail(3000)):
+                summary["server_log"] = log
+            return summary
+
+
+def report(summary: dict[str, Any], *, users: int) -> bool:
+    """Print the table, the answers check and the last line; True when the target is met."""
+    step = summary["pools"]["step GET+POST"]
+    rows: dict[str, dict[str, float]] = {
+        **summary["rows"],
+        "step GET+POST": step,
+        "all": summary["total"],
+    }
+    server.print_server_log(summary, tag=TAG)
+    print()
+    reports = f"a report every {summary['report_every']} rounds" if summary["report_every"] else ""
+    print(
+        f"{summary['measured_seconds']:.1f} s measured after {summary['warmup_seconds']:g} s "
+        f"warm-up; {users} users, {summary['think_seconds']:g} s think time before each page"
+        f"{', ' + reports if reports else ''}; load average before the run "
+        f"{summary['load_before']:.2f}"
+    )
+    server.print_table(rows, ROWS, percentiles=(50, 95, 99))
+    server.print_errors(summary)
+    if logins := summary["logins"]:
+        print(
+            f"logins (before measuring, all at once): {logins['requests']}, p50 "
+            f"{logins['p50_ms']} ms, p95 {logins['p95_ms']} ms; failed: {summary['failed_logins']}"
+        )
+    counts, differences = summary["check"]["counts"], summary["check"]["differences"]
+    checked = counts.get("submitted", 0) + counts.get("draft", 0)
+    lost = counts.get("lost", 0)
+    print(
+        f"answers checked in the database: {checked} assessments ({counts.get('submitted', 0)} "
+        f"submitted, {counts.get('draft', 0)} drafts), {counts.get('answers', 0)} answers; "
+        f"lost {lost}: {counts.get('missing', 0)} assessments missing, "
+        f"{counts.get('not_submitted', 0)} not submitted, {counts.get('different', 0)} answers "
+        "different"
+    )
+    for difference in differences[:SHOWN_DIFFERENCES]:
+        print(f"lost: {difference}")
+    if len(differences) > SHOWN_DIFFERENCES:
+        print(f"lost: ... and {len(differences) - SHOWN_DIFFERENCES} more")
+    errors = int(summary["total"]["failures"]) + int(summary["failed_logins"])
+    step_p95, floor_p95 = step["p95_ms"], rows.get("floor", {}).get("p95_ms", 0)
+    ratio = step_p95 / floor_p95 if floor_p95 else float("inf")
+    met = errors == 0 and lost == 0 and checked > 0 and ratio <= TARGET_RATIO
+    print(
+        f"target: no errors, no lost answers, step p95 <= {TARGET_RATIO:g} x floor p95: "
+        f"{'met' if met else 'MISSED'}"
+    )
+    print(
+        f"load: users={users} errors={errors} lost={lost} step_p95_ms={step_p95} "
+        f"floor_p95_ms={floor_p95} ratio={ratio:.2f}"
+    )
+    return met
+
+
+def main() -> int:
+    parser = server.argument_parser(
+        __doc__.splitlines()[0],
+        users=50,
+        duration=60,
+        think=THINK,
+        think_help=f"mean seconds each user pauses before every page (default {THINK:g}; 0: "
+        "none, which saturates the server)",
+        warmup=None,
+        warmup_help=f"seconds run but not measured, after the logins (default: {ROUND_PAGES} x "
+        "--think, over which the users' starts are spread, plus 5)",
+    )
+    parser.add_argument(
+        "--report-every",
+        type=int,
+        default=REPORT_EVERY,
+        help=f"rounds between two PDF reports of a user (default {REPORT_EVERY}; 0: none)",
+    )
+    options = parser.parse_args()
+    if options.warmup is None:
+        options.warmup = ROUND_PAGES * options.think + 5
+    if options.users < 1 or options.duration < 1 or options.report_every < 0:
+        parser.error("--users and --duration must be at least 1, --report-every at least 0")
+    if options.seed_into:
+        seed(users=options.users, into=options.seed_into)
+        return 0
+
+    summary = server.run_guarded(lambda: benchmark(options), tag=TAG)
+    met = report(summary, users=options.users)
+    return 1 if options.check and not met else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""Locust users for `benchmarks/load.py`: agency staff doing the whole journey, round after round.
+Not meant to be run by hand: load.py starts it with the environment variables that
+`locust_users.py` describes, plus
+
+BENCH_SENT          where to write, when locust quits, the answers each user saved (JSON).
+BENCH_REPORT_EVERY  a user generates and downloads a PDF report every this many rounds (0: never).
+
+and PYTHONPATH set to the repository: the answers come from the app's own pure-Python
+questionnaire and example answers (no Django is set up here).
+"""
+
+import json
+import os
+import re
+from typing import Any
+
+import locust_users
+from locust import events, task
+from locust.env import Environment
+from locust_users import (
+    LOGIN,
+    SETUP,
+    BenchUser,
+    csrf_token,
+    expect,
+    form_version,
+    post,
+    redirect_path,
+)
+
+from advisor import questionnaire
+from advisor.scoring import TaskType
+from advisor.scoring.examples import sample_input
+
+# Request names: stats are grouped by kind, not per client, project or assessment.
+CLIENT_CREATE, PROJECT_CREATE, ASSESSMENT_START = (
+    "client create",
+    "project create",
+    "assessment start",
+)
+STEP_GET, STEP_POST, REVIEW, SUBMIT, RESULT = "step GET", "step POST", "review", "submit", "result"
+REPORT, REPORT_DOWNLOAD, FLOOR = "report", "report download", "floor"
+STEP_POOL = "step GET+POST"
+
+CLIENT_URL = re.compile(r"/clients/(\d+)/")
+PROJECT_URL = re.compile(r"/projects/(\d+)/")
+FIRST_STEP_URL = re.compile(rf"/projects/(\d+)/assessments/(\d+)/{questionnaire.STEPS[0].slug}/")
+DOWNLOAD_URL = re.compile(r"/reports/(\d+)/download/")
+TASK_TYPES = tuple(TaskType)
+
+REPORT_EVERY = int(os.environ.get("BENCH_REPORT_EVERY", "0"))
+
+# Assessment id -> what its user saved: {"user", "round", "status", "answers"}; "answers" holds
+# every applicable answer of the steps saved so far (a draft) or all the answers (submitted).
+_sent: dict[int, dict[str, Any]] = {}
+
+
+def round_answers(*, user: int, round_number: int) -> dict[str, object]:
+    """The sample project's answers, varied so that each user's every round is distinguishable."""
+    return sample_input(
+        example_count=round_number,
+        similar_clients=user,
+        task_type=str(TASK_TYPES[round_number % len(TASK_TYPES)]),
+        build_budget=20_000 + 250 * user,
+    )
+
+
+def form_fields(step: questionnaire.Step, answers: dict[str, object]) -> list[tuple[str, str]]:
+    """The step's answers as a browser posts them: yes/no, one entry per ticked box, "" for
+    an empty number."""
+    fields: list[tuple[str, str]] = []
+    for field in step.fields:
+        value = answers[field]
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, bool):
+                fields.append((field, "yes" if item else "no"))
+            else:
+                fields.append((field, "" if item is None else str(item)))
+    return fields
+
+
+class AgencyStaff(BenchUser):
+    """One agency member: logs in once, then per round creates a client, a project for it, and
+    takes a new assessment of it through all six steps to the result (sometimes the report).
+    Every client, project and draft is their own, so no two users ever save the same draft."""
+
+    def on_start(self) -> None:
+        self.round_number = 0
+        self.token: str | None = None  # the CSRF token of the last page read
+        super().on_start()
+
+    def log_in(self) -> bool:
+        # Then the dashboard the login leads to: its token serves the first round's forms.
+        return super().log_in() and self.page(SETUP["dashboard_url"], LOGIN) is not None
+
+    def page(self, url: str, name: str) -> str | None:
+        """GET a page that must answer 200; keep its CSRF token; return its HTML."""
+        with self.client.get(url, name=name, catch_response=True) as response:
+            expect(response, 200)
+            html = (response.text or "") if response.status_code == 200 else None
+        if html is not None:
+            self.token = csrf_token(html) or self.token
+        return html
+
+    def send(
+        self, url: str, fields: list[tuple[str, str]], name: str, leads_to: re.Pattern[str]
+    ) -> re.Match[str] | None:
+        """POST a form with the last token read; it must redirect to a URL `leads_to` matches."""
+        token = [("csrfmiddlewaretoken", self.token or "")]
+        with post(self, url, token + fields, name) as response:
+            target = redirect_path(response)
+            found = leads_to.fullmatch(target) if response.status_code == 302 else None
+            if found is None:
+                response.failure(
+                    f"HTTP {response.status_code} to {target!r}, expected a redirect to "
+                    f"{leads_to.pattern}"
+                )
+            else:
+                response.success()
+        return found
+
+    @task
+    def journey(self) -> None:
+        """One round; a failed request ends it (the next round starts afresh)."""
+        self.round_number += 1
+        user, round_number = int(self.account["number"]), self.round_number
+        answers = round_answers(user=user, round_number=round_number)
+        label = f"{user}-{round_number}"
+        client = self.send(
+            "/clients/new/",
+            [("name", f"Load client {label}"), ("industry", "Retail"), ("contact_name", "")],
+            CLIENT_CREATE,
+            CLIENT_URL,
+        )
+        if client is None:
+            return
+        self.wait()
+        project = self.send(
+            "/projects/new/",
+            [("client", client[1]), ("name", f"Load project {label}"), ("description", "")],
+            PROJECT_CREATE,
+            PROJECT_URL,
+        )
+        if project is None:
+            return
+        self.wait()
+        started = self.send(
+            f"/projects/{project[1]}/assessments/new/", [], ASSESSMENT_START, FIRST_STEP_URL
+        )
+        if started is None:
+            return
+        assessment_url = f"/projects/{started[1]}/assessments/{started[2]}/"
+        if not self.answer_steps(assessment_url, int(started[2]), answers):
+            return
+        self.wait()
+        if self.page(f"{assessment_url}review/", REVIEW) is None:
+            return
+        self.wait()
+        result_url = re.compile(re.escape(f"{assessment_url}result/"))
+        if self.send(f"{assessment_url}submit/", [], SUBMIT, result_url) is None:
+            return
+        _sent[int(started[2])].update(status="submitted", answers=answers)
+        self.wait()
+        if self.page(f"{assessment_url}result/", RESULT) is None:
+            return
+        if REPORT_EVERY and (user + round_number) % REPORT_EVERY == 0:
+            self.wait()
+            self.report(f"{assessment_url}reports/new/")
+        self.wait()
+        with self.client.get("/healthz", name=FLOOR, catch_response=True) as floor:
+            expect(floor, 200)
+
+    def answer_steps(self, assessment_url: str, pk: int, answers: dict[str, object]) -> bool:
+        """GET and POST every step (token and version read from the page); record what each
+        successful save stored. True when all six were saved."""
+        steps = questionnaire.STEPS
+        for index, step in enumerate(steps):
+            url = f"{assessment_url}{step.slug}/"
+            following = steps[index + 1].slug if index + 1 < len(steps) else "review"
+            self.wait()
+            html = self.page(url, STEP_GET)
+            version = form_version(html or "")
+            if html is None or version is None:
+                return False
+            self.wait()
+            fields = [("version", version), *form_fields(step, answers), ("action", "next")]
+            leads_to = re.compile(re.escape(f"{assessment_url}{following}/"))
+            if self.send(url, fields, STEP_POST, leads_to) is None:
+                return False
+            saved = _sent.setdefault(
+                pk,
+                {"user": self.account["number"], "round": self.round_number, "answers": {}},
+            )
+            saved["status"] = "draft"
+            saved["answers"].update(
+                {field: answers[field] for field in questionnaire.applicable_fields(step, answers)}
+            )
+        return True
+
+    def report(self, generate_url: str) -> None:
+        """Generate the executive summary and download it, as the result page's button does."""
+        fields = [("variant", "executive"), ("then", "download")]
+        download = self.send(generate_url, fields, REPORT, DOWNLOAD_URL)
+        if download is None:
+            return
+        with self.client.get(download[0], name=REPORT_DOWNLOAD, catch_response=True) as response:
+            expect(response, 200)
+            if response.status_code == 200 and not (response.content or b"").startswith(b"%PDF"):
+                response.failure("the download is not a PDF")
+
+
+@events.quitting.add_listener
+def write_summary(environment: Environment, **_: Any) -> None:
+    """Hand load.py the figures (locust's own percentile code) and the answers each user saved."""
+    figures = locust_users.summary(environment, {STEP_POOL: (STEP_GET, STEP_POST)})
+    locust_users.write_summary(figures)
+    with open(os.environ["BENCH_SENT"], "w", encoding="utf-8") as sent_file:
+        json.dump(_sent, sent_file)
