@@ -2,6 +2,13 @@
 
 from typing import Any
 
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: on a shared 2-core machine timing says more about the neighbours
+# than about the code (speed is measured by the benchmarks instead).
+hypothesis_settings.register_profile("advisor", deadline=None)
+hypothesis_settings.load_profile("advisor")
+
 
 def pytest_configure(config: Any) -> None:
     from django.conf import settings

@@ -10,17 +10,12 @@ from advisor import questionnaire
 from advisor.scoring.answers import InvalidAnswers, parse_answers
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser, User
-
     from projects.models import Organization
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def for_organization(self, organization: Organization) -> AssessmentQuerySet:
         return self.filter(project__client__organization=organization)
-
-    def for_user(self, user: User | AnonymousUser) -> AssessmentQuerySet:
-        return self.filter(project__client__organization__memberships__user_id=user.pk or 0)
 
 
 class Assessment(models.Model):

@@ -11,7 +11,7 @@ recommendations name the rules that produced them.
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Final
 
@@ -42,7 +42,7 @@ from advisor.scoring.outcomes import (
 from advisor.scoring.prices import Assumptions, default_assumptions
 from advisor.scoring.tco import ApproachCost, approach_costs, break_even_month
 
-RULESET_VERSION: Final = "2026.11.2"
+RULESET_VERSION: Final = "2026.11.3"
 
 # Short names keep the weight tables readable.
 Z, F, S, R = Approach.ZERO_SHOT, Approach.FEW_SHOT, Approach.SYSTEM_PROMPT, Approach.RAG
@@ -732,10 +732,16 @@ def _delivery_factors(answers: Answers, costs: Mapping[Approach, ApproachCost]) 
             "and provider; a prompt moves between models.",
         )
     yield from _budget_factors(answers, costs)
-    payback = break_even_month(A, costs, PAYBACK_WINDOW_MONTHS)
+    # Volume economics only: with upkeep left out, a faster pace of change (which makes prompt
+    # edits add up) can never make tuning look like it pays back.
+    running = {
+        approach: replace(cost, upkeep=0.0, major_change_cost=0.0)
+        for approach, cost in costs.items()
+    }
+    payback = break_even_month(A, running, PAYBACK_WINDOW_MONTHS)
     if payback is not None:
         pays = {A: TUNING_PAYS_BACK_WEIGHTS[A]}
-        if break_even_month(T, costs, PAYBACK_WINDOW_MONTHS) is not None:
+        if break_even_month(T, running, PAYBACK_WINDOW_MONTHS) is not None:
             pays[T] = TUNING_PAYS_BACK_WEIGHTS[T]
         yield _factor(
             FactorCode.TUNING_PAYS_BACK,

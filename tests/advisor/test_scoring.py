@@ -507,7 +507,7 @@ def _decision(name: str) -> dict[str, object]:
 
 
 # Change the rules and this digest changes: bump RULESET_VERSION, then update both.
-PINNED_RULES = ("2026.11.2", "0d613d3db44130cb")
+PINNED_RULES = ("2026.11.3", "0d613d3db44130cb")
 
 
 def test_changed_rules_come_with_a_new_ruleset_version() -> None:
@@ -517,3 +517,31 @@ def test_changed_rules_come_with_a_new_ruleset_version() -> None:
     assert (RULESET_VERSION, digest) == PINNED_RULES, (
         "The rules' decisions changed: bump RULESET_VERSION and pin the new digest."
     )
+
+
+def test_a_faster_pace_of_change_never_makes_tuning_pay_back() -> None:
+    """Found by hypothesis: weekly prompt edits once made full fine-tuning 'pay back'."""
+    volume_heavy = {
+        "output_format": "strict_schema",
+        "domain_specificity": "niche",
+        "reliability_requirement": "critical",
+        "example_count": 5000,
+        "example_sources": [],
+        "data_coverage": "unknown",
+        "base_model_stability": "frequent_updates",
+        "build_budget": 0,
+        "monthly_budget": 0,
+        "maintenance_funded": False,
+        "weeks_to_launch": 1,
+        "monthly_requests": 2490,
+        "latency_target_ms": 1,
+        "input_tokens": 1_084_561,
+        "output_tokens": 422_183,
+        "prompt_tokens": 1935,
+        "prompting_status": "falls_short",
+        "vendor_lock_in_concern": "low",
+    }
+    monthly = score(sample_answers(**volume_heavy, change_frequency="monthly"))
+    weekly = score(sample_answers(**volume_heavy, change_frequency="weekly"))
+    assert weekly.scores[Approach.FULL_FINE_TUNE] <= monthly.scores[Approach.FULL_FINE_TUNE]
+    assert weekly.scores[Approach.ADAPTER] <= monthly.scores[Approach.ADAPTER]
