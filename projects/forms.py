@@ -1,3 +1,4 @@
+import unicodedata
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -12,6 +13,14 @@ LOGO_FORMATS = {"PNG", "JPEG"}
 LOGO_MAX_SIDE_PX = 4000
 
 
+class ComposedCharField(forms.CharField):
+    """Text in composed form (NFC): "é" typed as e + accent and as one letter are the same name."""
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return unicodedata.normalize("NFC", text) if text else text
+
+
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label="Email or username",
@@ -24,6 +33,9 @@ class ClientForm(forms.ModelForm[Client]):
     class Meta:
         model = Client
         fields = ["name", "industry", "contact_name", "contact_email", "notes"]
+        field_classes = dict.fromkeys(
+            ["name", "industry", "contact_name", "notes"], ComposedCharField
+        )
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -46,6 +58,7 @@ class ProjectForm(forms.ModelForm[Project]):
     class Meta:
         model = Project
         fields = ["client", "name", "description"]
+        field_classes = dict.fromkeys(["name", "description"], ComposedCharField)
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -67,6 +80,7 @@ class OrganizationBrandingForm(forms.ModelForm[Organization]):
     class Meta:
         model = Organization
         fields = ["name", "logo", "brand_color", "contact_line", "report_footer"]
+        field_classes = dict.fromkeys(["name", "contact_line", "report_footer"], ComposedCharField)
         widgets = {
             "brand_color": forms.TextInput(attrs={"type": "color", "class": "form-control-color"})
         }
