@@ -30,6 +30,8 @@ class LoginForm(AuthenticationForm):
 
 
 class ClientForm(forms.ModelForm[Client]):
+    NAME_TAKEN = "You already have a client with this name."
+
     class Meta:
         model = Client
         fields = ["name", "industry", "contact_name", "contact_email", "notes"]
@@ -46,11 +48,11 @@ class ClientForm(forms.ModelForm[Client]):
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
-        duplicates = Client.objects.for_organization(self.organization).filter(name__iexact=name)
+        duplicates = Client.objects.for_organization(self.organization).named(name)
         if self.instance.pk:
             duplicates = duplicates.exclude(pk=self.instance.pk)
         if duplicates.exists():
-            raise forms.ValidationError("You already have a client with this name.")
+            raise forms.ValidationError(self.NAME_TAKEN, code="unique")
         return name
 
 

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -86,12 +87,21 @@ class Membership(models.Model):
         return self.role == self.Role.ADMIN
 
 
+# A client's name is unique in its organization, ignoring case (see ClientQuerySet.named).
+UNIQUE_CLIENT_NAME = "unique_client_name_per_organization"
+
+
 class ClientQuerySet(models.QuerySet["Client"]):
     def for_organization(self, organization: Organization) -> ClientQuerySet:
         return self.filter(organization=organization)
 
     def active(self) -> ClientQuerySet:
         return self.filter(archived_at__isnull=True)
+
+    def named(self, name: str) -> ClientQuerySet:
+        """Clients whose name the unique constraint counts as `name`: it compares Lower(name),
+        with the database's own case rules, so this asks the database in the same words."""
+        return self.alias(lower_name=Lower("name")).filter(lower_name=Lower(Value(name)))
 
 
 class Client(models.Model):
@@ -112,9 +122,7 @@ class Client(models.Model):
     class Meta:
         ordering = [Lower("name")]
         constraints = [
-            models.UniqueConstraint(
-                "organization", Lower("name"), name="unique_client_name_per_organization"
-            ),
+            models.UniqueConstraint("organization", Lower("name"), name=UNIQUE_CLIENT_NAME),
         ]
 
     def __str__(self) -> str:

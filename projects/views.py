@@ -85,10 +85,14 @@ def client_create(request: OrganizationRequest) -> HttpResponse:
     form = ClientForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         form.instance.organization = organization
-        client = form.save()
-        audit(request, AuditEvent.Action.CREATED, client)
-        messages.success(request, f"Client “{client.name}” added.")
-        return redirect(client)
+        try:
+            client = services.client_save(client=form.instance)
+        except services.ClientNameTaken:
+            form.add_error("name", ClientForm.NAME_TAKEN)
+        else:
+            audit(request, AuditEvent.Action.CREATED, client)
+            messages.success(request, f"Client “{client.name}” added.")
+            return redirect(client)
     return render(request, "projects/client_form.html", {"form": form})
 
 
@@ -103,12 +107,18 @@ def client_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
 def client_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
     organization = request.membership.organization
     client = get_object_or_404(Client.objects.for_organization(organization), pk=pk)
-    form = ClientForm(request.POST or None, instance=client, organization=organization)
+    # The form edits a copy, so the page keeps the saved name if what was typed is refused.
+    edited = Client.objects.get(pk=client.pk)
+    form = ClientForm(request.POST or None, instance=edited, organization=organization)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit(request, AuditEvent.Action.CHANGED, client)
-        messages.success(request, f"Client “{client.name}” saved.")
-        return redirect(client)
+        try:
+            services.client_save(client=edited)
+        except services.ClientNameTaken:
+            form.add_error("name", ClientForm.NAME_TAKEN)
+        else:
+            audit(request, AuditEvent.Action.CHANGED, edited)
+            messages.success(request, f"Client “{edited.name}” saved.")
+            return redirect(edited)
     return render(request, "projects/client_form.html", {"form": form, "client": client})
 
 
