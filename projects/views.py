@@ -21,8 +21,9 @@ from projects.forms import (
     ProjectForm,
 )
 from projects.http import OrganizationRequest, audit
+from projects.logos import logo_data_uri
 from projects.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
-from projects.models import AuditEvent, Client, Membership, Project
+from projects.models import AuditEvent, Client, Membership, Organization, Project
 from reports.models import Report
 
 PROJECTS_PER_PAGE = 20
@@ -237,15 +238,17 @@ def organization_switch(request: OrganizationRequest) -> HttpResponse:
 @organization_admin_required
 def organization_settings(request: OrganizationRequest) -> HttpResponse:
     organization = request.membership.organization
-    form = OrganizationBrandingForm(
-        request.POST or None, request.FILES or None, instance=organization
-    )
+    # The form edits a copy, so the page keeps the saved name and logo if the input is refused.
+    edited = Organization.objects.get(pk=organization.pk)
+    form = OrganizationBrandingForm(request.POST or None, request.FILES or None, instance=edited)
     if request.method == "POST" and form.is_valid():
         form.save()
-        audit(request, AuditEvent.Action.CHANGED, organization, detail="branding")
+        audit(request, AuditEvent.Action.CHANGED, edited, detail="branding")
         messages.success(request, "Branding saved. New reports will use it.")
         return redirect("projects:organization_settings")
-    return render(request, "projects/organization_settings.html", {"form": form})
+    # Inlined: media files are not served by the app, and img-src allows data: URLs.
+    context = {"form": form, "logo": logo_data_uri(organization)}
+    return render(request, "projects/organization_settings.html", context)
 
 
 @organization_admin_required
