@@ -122,7 +122,12 @@ class Client(models.Model):
     class Meta:
         ordering = [Lower("name")]
         constraints = [
-            models.UniqueConstraint("organization", Lower("name"), name=UNIQUE_CLIENT_NAME),
+            models.UniqueConstraint(
+                "organization",
+                Lower("name"),
+                name=UNIQUE_CLIENT_NAME,
+                violation_error_message="This organization already has a client with this name.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,8 @@ Invisible control and format characters are refused everywhere: the bidi control
 in the form and another in the PDF. One-line fields (names, the contact line, the footer) refuse
 line breaks and tabs too; multi-line fields (notes, descriptions) keep ordinary line breaks and
 tabs. The rules sit on the model fields, so forms, the admin and `full_clean` all apply them.
+Surrounding whitespace is not refused: the forms trim it (Django's default), as does the data
+migration that cleans older rows.
 """
 
 import re

@@ -4,6 +4,7 @@ the database's constraint refuses (Lower(name)), and a race the form loses is st
 import unicodedata
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -117,3 +118,17 @@ def test_a_colleague_taking_the_name_after_the_check_gives_the_form_error(
     assert (acme.client.name, acme.client.industry) == ("Acme Retail", "Retail")
     # The request's transaction is still usable: the page rendered, and later work goes on.
     assert alice.get(reverse("projects:client_list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_full_clean_and_so_the_admin_apply_the_same_rule(acme: Agency) -> None:
+    ClientFactory(organization=acme.organization, name="Straße")
+    for typed in ["STRASSE", "STRA\u1e9eE", "strasse"]:
+        lookalike = Client(organization=acme.organization, name=typed)
+        if database_refuses(acme, typed):
+            with pytest.raises(ValidationError, match="already has a client with this name"):
+                lookalike.full_clean()
+        else:
+            lookalike.full_clean()
+    with pytest.raises(ValidationError, match="invisible control character"):
+        Client(organization=acme.organization, name="Bloom\u202e").full_clean()
