@@ -121,7 +121,8 @@ def share_link_revoke(*, link: ShareLink) -> None:
 def share_visitor(*, address: str, user_agent: str) -> str:
     """A short pseudonym for whoever opens a link: a keyed hash of their address and browser,
     so views can be told apart without storing the address (nor letting it be guessed back)."""
-    return salted_hmac("reports.share-visitor", f"{address}|{user_agent}").hexdigest()[:12]
+    key = f"{address}|{user_agent}"
+    return salted_hmac("reports.share-visitor", key, algorithm="sha256").hexdigest()[:12]
 
 
 @transaction.atomic
