@@ -30,8 +30,11 @@ def env_list(name: str, *, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", default=False)
 
-# The fallback key only exists so a local run needs no setup; `check --deploy` flags it.
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-local-development-only")
+# The fallback key only exists so a local run needs no setup. It is published, so anyone could
+# forge sessions and share links with it: with DEBUG off the app refuses to serve requests
+# with it (advisor/serving.py), and `check --deploy` flags it.
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - see above
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default="localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -204,8 +207,11 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    # Behind a TLS-terminating proxy the original scheme arrives in this header.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Behind a proxy that terminates TLS, name the header in which it passes on the original scheme
+# (e.g. X-Forwarded-Proto); only then is the header trusted, as a client could send it too.
+if proxy_ssl_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,5 @@
+import unicodedata
+import warnings
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -5,11 +7,44 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
+from PIL import Image
 
+from projects.logos import (
+    DECOMPRESSION_BOMBS,
+    LOGO_FORMATS,
+    LOGO_MAX_SIDE_PX,
+    LOGO_STORED_MAX_PX,
+    UnreadableLogo,
+    logo_reencode,
+)
 from projects.models import Client, Membership, Organization, Project
 
-LOGO_FORMATS = {"PNG", "JPEG"}
-LOGO_MAX_SIDE_PX = 4000
+TOO_MANY_PIXELS = (
+    f"The logo has too many pixels to open safely; keep each side under {LOGO_MAX_SIDE_PX} pixels."
+)
+
+
+class ComposedCharField(forms.CharField):
+    """Text in composed form (NFC): "é" typed as e + accent and as one letter are the same name."""
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return unicodedata.normalize("NFC", text) if text else text
+
+
+class LogoField(forms.ImageField):
+    """An image upload that names a decompression bomb as such (Django calls it "not an image")."""
+
+    def to_python(self, data: Any) -> Any:
+        with warnings.catch_warnings():
+            # Pillow only warns up to twice its pixel limit; an upload that big is refused too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            try:
+                return super().to_python(data)
+            except forms.ValidationError as error:
+                if isinstance(error.__cause__, DECOMPRESSION_BOMBS):
+                    raise forms.ValidationError(TOO_MANY_PIXELS, code="too_many_pixels") from error
+                raise
 
 
 class LoginForm(AuthenticationForm):
@@ -21,9 +56,14 @@ class LoginForm(AuthenticationForm):
 
 
 class ClientForm(forms.ModelForm[Client]):
+    NAME_TAKEN = "You already have a client with this name."
+
     class Meta:
         model = Client
         fields = ["name", "industry", "contact_name", "contact_email", "notes"]
+        field_classes = dict.fromkeys(
+            ["name", "industry", "contact_name", "notes"], ComposedCharField
+        )
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -34,11 +74,11 @@ class ClientForm(forms.ModelForm[Client]):
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
-        duplicates = Client.objects.for_organization(self.organization).filter(name__iexact=name)
+        duplicates = Client.objects.for_organization(self.organization).named(name)
         if self.instance.pk:
             duplicates = duplicates.exclude(pk=self.instance.pk)
         if duplicates.exists():
-            raise forms.ValidationError("You already have a client with this name.")
+            raise forms.ValidationError(self.NAME_TAKEN, code="unique")
         return name
 
 
@@ -46,6 +86,7 @@ class ProjectForm(forms.ModelForm[Project]):
     class Meta:
         model = Project
         fields = ["client", "name", "description"]
+        field_classes = dict.fromkeys(["name", "description"], ComposedCharField)
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -64,18 +105,43 @@ class ProjectForm(forms.ModelForm[Project]):
 
 
 class OrganizationBrandingForm(forms.ModelForm[Organization]):
+    # Instead of the clearable input, which links to the stored file (media is not served).
+    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+
     class Meta:
         model = Organization
         fields = ["name", "logo", "brand_color", "contact_line", "report_footer"]
-        widgets = {
-            "brand_color": forms.TextInput(attrs={"type": "color", "class": "form-control-color"})
+        field_classes = {
+            **dict.fromkeys(["name", "contact_line", "report_footer"], ComposedCharField),
+            "logo": LogoField,
         }
-        help_texts = {"logo": "A PNG or JPEG image, at most 1 MB. Printed on the report cover."}
+        widgets = {
+            "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+            "brand_color": forms.TextInput(attrs={"type": "color", "class": "form-control-color"}),
+        }
+        help_texts = {
+            "logo": (
+                "A PNG or JPEG image, at most 1 MB, printed on the report cover. We keep a clean "
+                f"copy at most {LOGO_STORED_MAX_PX} pixels a side, without hidden details such "
+                "as where a photo was taken."
+            )
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.logo:
+            self.order_fields(["name", "logo", "remove_logo"])
+        else:
+            del self.fields["remove_logo"]
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean() or {}
+        # A new upload replaces the logo anyway; otherwise the box clears it.
+        if cleaned_data.get("remove_logo") and "logo" not in self.files:
+            cleaned_data["logo"] = False
+        return cleaned_data
 
     def clean_logo(self) -> object:
         logo = self.cleaned_data.get("logo")
@@ -93,7 +159,17 @@ class OrganizationBrandingForm(forms.ModelForm[Organization]):
             raise forms.ValidationError(
                 f"The logo is too large; keep each side under {LOGO_MAX_SIDE_PX} pixels."
             )
-        return logo
+        logo.seek(0)
+        try:
+            return logo_reencode(logo.read())
+        except DECOMPRESSION_BOMBS as error:
+            raise forms.ValidationError(TOO_MANY_PIXELS, code="too_many_pixels") from error
+        except UnreadableLogo as error:
+            raise forms.ValidationError(
+                "The logo could not be read; it may be damaged. Please export it again as a "
+                "PNG or JPEG.",
+                code="invalid_image",
+            ) from error
 
 
 class MemberAddForm(forms.Form):

@@ -5,21 +5,24 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.urls import reverse
+
+from projects.validators import MULTI_LINE, ONE_LINE
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 BRAND_COLOR_VALIDATOR = RegexValidator(
-    r"^#[0-9a-fA-F]{6}$", "Enter a colour as # followed by six hex digits, e.g. #1f4e79."
+    r"\A#[0-9a-fA-F]{6}\Z", "Enter a colour as # followed by six hex digits, e.g. #1f4e79."
 )
 
 
 class Organization(models.Model):
     """An agency: the tenant that owns clients, projects and reports."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[ONE_LINE])
     logo = models.ImageField(upload_to="logos/", blank=True)
     brand_color = models.CharField(
         "brand colour",
@@ -31,11 +34,13 @@ class Organization(models.Model):
     contact_line = models.CharField(
         max_length=200,
         blank=True,
+        validators=[ONE_LINE],
         help_text="How clients reach you, e.g. 'hello@agency.example · +44 20 7946 0000'.",
     )
     report_footer = models.CharField(
         max_length=300,
         blank=True,
+        validators=[ONE_LINE],
         help_text="A short line printed at the foot of every report page.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -82,6 +87,10 @@ class Membership(models.Model):
         return self.role == self.Role.ADMIN
 
 
+# A client's name is unique in its organization, ignoring case (see ClientQuerySet.named).
+UNIQUE_CLIENT_NAME = "unique_client_name_per_organization"
+
+
 class ClientQuerySet(models.QuerySet["Client"]):
     def for_organization(self, organization: Organization) -> ClientQuerySet:
         return self.filter(organization=organization)
@@ -89,16 +98,21 @@ class ClientQuerySet(models.QuerySet["Client"]):
     def active(self) -> ClientQuerySet:
         return self.filter(archived_at__isnull=True)
 
+    def named(self, name: str) -> ClientQuerySet:
+        """Clients whose name the unique constraint counts as `name`: it compares Lower(name),
+        with the database's own case rules, so this asks the database in the same words."""
+        return self.alias(lower_name=Lower("name")).filter(lower_name=Lower(Value(name)))
+
 
 class Client(models.Model):
     """A customer of the agency, for whom it builds AI projects."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="clients")
-    name = models.CharField(max_length=120)
-    industry = models.CharField(max_length=80, blank=True)
-    contact_name = models.CharField(max_length=120, blank=True)
+    name = models.CharField(max_length=120, validators=[ONE_LINE])
+    industry = models.CharField(max_length=80, blank=True, validators=[ONE_LINE])
+    contact_name = models.CharField(max_length=120, blank=True, validators=[ONE_LINE])
     contact_email = models.EmailField(blank=True)
-    notes = models.TextField(blank=True, max_length=5000)
+    notes = models.TextField(blank=True, max_length=5000, validators=[MULTI_LINE])
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -109,7 +123,10 @@ class Client(models.Model):
         ordering = [Lower("name")]
         constraints = [
             models.UniqueConstraint(
-                "organization", Lower("name"), name="unique_client_name_per_organization"
+                "organization",
+                Lower("name"),
+                name=UNIQUE_CLIENT_NAME,
+                violation_error_message="This organization already has a client with this name.",
             ),
         ]
 
@@ -139,11 +156,12 @@ class Project(models.Model):
         ARCHIVED = "archived", "Archived"
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="projects")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[ONE_LINE])
     description = models.TextField(
         "AI use case",
         max_length=2000,
         blank=True,
+        validators=[MULTI_LINE],
         help_text="In a sentence or two: what should the AI do, for whom?",
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)

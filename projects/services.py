@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from projects.models import AuditEvent, Client, Membership, Organization, Project
+from projects.models import (
+    UNIQUE_CLIENT_NAME,
+    AuditEvent,
+    Client,
+    Membership,
+    Organization,
+    Project,
+)
 
 
 def audit_record(
@@ -115,6 +122,23 @@ def member_remove(*, membership: Membership) -> None:
     if membership.is_admin and not _admins_left_without(membership):
         raise LastAdminError("An organization needs at least one admin.")
     membership.delete()
+
+
+class ClientNameTaken(Exception):
+    """Another client of the organization has this name (ignoring case)."""
+
+
+def client_save(*, client: Client) -> Client:
+    """Create or update a client. Raises `ClientNameTaken` if a colleague took the name between
+    the form's check and this save; then nothing is saved and the request can go on."""
+    try:
+        with transaction.atomic():
+            client.save()
+    except IntegrityError as error:
+        if UNIQUE_CLIENT_NAME in str(error):
+            raise ClientNameTaken(client.name) from error
+        raise
+    return client
 
 
 def client_archive(*, client: Client) -> None:

@@ -21,8 +21,9 @@ from projects.forms import (
     ProjectForm,
 )
 from projects.http import OrganizationRequest, audit
+from projects.logos import logo_data_uri
 from projects.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
-from projects.models import AuditEvent, Client, Membership, Project
+from projects.models import AuditEvent, Client, Membership, Organization, Project
 from reports.models import Report
 
 PROJECTS_PER_PAGE = 20
@@ -85,10 +86,14 @@ def client_create(request: OrganizationRequest) -> HttpResponse:
     form = ClientForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         form.instance.organization = organization
-        client = form.save()
-        audit(request, AuditEvent.Action.CREATED, client)
-        messages.success(request, f"Client “{client.name}” added.")
-        return redirect(client)
+        try:
+            client = services.client_save(client=form.instance)
+        except services.ClientNameTaken:
+            form.add_error("name", ClientForm.NAME_TAKEN)
+        else:
+            audit(request, AuditEvent.Action.CREATED, client)
+            messages.success(request, f"Client “{client.name}” added.")
+            return redirect(client)
     return render(request, "projects/client_form.html", {"form": form})
 
 
@@ -103,12 +108,18 @@ def client_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
 def client_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
     organization = request.membership.organization
     client = get_object_or_404(Client.objects.for_organization(organization), pk=pk)
-    form = ClientForm(request.POST or None, instance=client, organization=organization)
+    # The form edits a copy, so the page keeps the saved name if what was typed is refused.
+    edited = Client.objects.get(pk=client.pk)
+    form = ClientForm(request.POST or None, instance=edited, organization=organization)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit(request, AuditEvent.Action.CHANGED, client)
-        messages.success(request, f"Client “{client.name}” saved.")
-        return redirect(client)
+        try:
+            services.client_save(client=edited)
+        except services.ClientNameTaken:
+            form.add_error("name", ClientForm.NAME_TAKEN)
+        else:
+            audit(request, AuditEvent.Action.CHANGED, edited)
+            messages.success(request, f"Client “{edited.name}” saved.")
+            return redirect(edited)
     return render(request, "projects/client_form.html", {"form": form, "client": client})
 
 
@@ -227,15 +238,17 @@ def organization_switch(request: OrganizationRequest) -> HttpResponse:
 @organization_admin_required
 def organization_settings(request: OrganizationRequest) -> HttpResponse:
     organization = request.membership.organization
-    form = OrganizationBrandingForm(
-        request.POST or None, request.FILES or None, instance=organization
-    )
+    # The form edits a copy, so the page keeps the saved name and logo if the input is refused.
+    edited = Organization.objects.get(pk=organization.pk)
+    form = OrganizationBrandingForm(request.POST or None, request.FILES or None, instance=edited)
     if request.method == "POST" and form.is_valid():
         form.save()
-        audit(request, AuditEvent.Action.CHANGED, organization, detail="branding")
+        audit(request, AuditEvent.Action.CHANGED, edited, detail="branding")
         messages.success(request, "Branding saved. New reports will use it.")
         return redirect("projects:organization_settings")
-    return render(request, "projects/organization_settings.html", {"form": form})
+    # Inlined: media files are not served by the app, and img-src allows data: URLs.
+    context = {"form": form, "logo": logo_data_uri(organization)}
+    return render(request, "projects/organization_settings.html", context)
 
 
 @organization_admin_required

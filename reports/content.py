@@ -4,7 +4,6 @@ Every sentence is built from the assessment's stored answers and recommendation,
 generated today and one generated next year from the same assessment say the same thing.
 """
 
-import base64
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ from advisor.scoring import (
     Stage,
     choice_label,
 )
+from projects.logos import logo_data_uri
 from projects.models import Organization
 from reports.charts import valid_accent
 
@@ -39,19 +39,6 @@ class Risk:
     title: str
     risk: str
     mitigation: str
-
-
-def logo_data_uri(organization: Organization) -> str:
-    """The agency's logo inlined as a data: URL, so rendering never fetches anything."""
-    if not organization.logo:
-        return ""
-    try:
-        with organization.logo.open("rb") as logo:
-            data = logo.read()
-    except OSError:
-        return ""  # a missing file must not stop the report; the cover shows the name instead
-    mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
-    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
 def _changes_per_year(assessment: Assessment, assumptions: dict[str, float]) -> float:

@@ -9,8 +9,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from advisor.models import Assessment
+from projects.models import AuditEvent
+from projects.services import audit_record
 from reports.content import report_context
 from reports.models import SHARE_SALT, Report, ShareLink
 from reports.pdf import REPORT_TEMPLATE_VERSION, render_report_pdf
@@ -18,6 +21,8 @@ from reports.pdf import REPORT_TEMPLATE_VERSION, render_report_pdf
 logger = logging.getLogger(__name__)
 
 MAX_SHARE_DAYS = 90
+# The audit trail notes one view per link and visitor in this time; the link counts them all.
+SHARE_VIEW_AUDIT_INTERVAL = timedelta(hours=1)
 
 
 class ReportRenderError(Exception):
@@ -113,16 +118,46 @@ def share_link_revoke(*, link: ShareLink) -> None:
         link.save(update_fields=["revoked_at"])
 
 
-def share_link_open(*, token: str) -> ShareLink:
-    """Check a shared link and count the view. Raises `ShareLinkUnavailable`."""
+def share_visitor(*, address: str, user_agent: str) -> str:
+    """A short pseudonym for whoever opens a link: a keyed hash of their address and browser,
+    so views can be told apart without storing the address (nor letting it be guessed back)."""
+    key = f"{address}|{user_agent}"
+    return salted_hmac("reports.share-visitor", key, algorithm="sha256").hexdigest()[:12]
+
+
+@transaction.atomic
+def share_link_open(*, token: str, visitor: str) -> ShareLink:
+    """Check a shared link and count the view. Raises `ShareLinkUnavailable`.
+
+    Every view is counted; the audit trail notes at most one view per link, visitor and hour,
+    so a refreshing reader (or a script) cannot flood it.
+    """
     try:
         pk = signing.loads(token, salt=SHARE_SALT)
     except signing.BadSignature as error:
         raise ShareLinkUnavailable from error
     now = timezone.now()
+    # The update locks the link's row until commit, so two views at once note one audit row.
     updated = ShareLink.objects.filter(pk=pk, revoked_at__isnull=True, expires_at__gt=now).update(
         view_count=F("view_count") + 1, last_viewed_at=now
     )
     if not updated:
         raise ShareLinkUnavailable
-    return ShareLink.objects.select_related("report__assessment__project__client").get(pk=pk)
+    link = ShareLink.objects.select_related("report__assessment__project__client").get(pk=pk)
+    organization = link.report.assessment.project.client.organization
+    detail = f"link {link.pk}, visitor {visitor}"
+    seen_within_the_hour = organization.audit_events.filter(
+        action=AuditEvent.Action.VIEWED,
+        target_id=link.report_id,
+        detail=detail,
+        created_at__gt=now - SHARE_VIEW_AUDIT_INTERVAL,
+    ).exists()
+    if not seen_within_the_hour:
+        audit_record(
+            organization=organization,
+            actor=None,
+            action=AuditEvent.Action.VIEWED,
+            target=link.report,
+            detail=detail,
+        )
+    return link

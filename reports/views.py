@@ -1,6 +1,10 @@
+from collections.abc import Callable
+from functools import wraps
+
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
@@ -9,11 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 from advisor.models import Assessment
 from projects.http import OrganizationRequest, audit
 from projects.models import AuditEvent
-from projects.services import audit_record
 from reports import services
 from reports.forms import GenerateReportForm, ShareLinkForm
 from reports.models import Report, ShareLink
 from reports.pdf import render_html
+
+type View = Callable[..., HttpResponseBase]
 
 
 def _submitted_assessment(request: OrganizationRequest, project_pk: int, pk: int) -> Assessment:
@@ -128,21 +133,36 @@ def share_link_revoke(request: OrganizationRequest, pk: int) -> HttpResponse:
     return redirect(link.report)
 
 
+def noindex(view: View) -> View:
+    """Keep search engines from listing or following what a share link shows."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+# A PDF is not HTML: a page policy would only stop the browser's PDF viewer. The "link
+# unavailable" page is HTML, so it keeps the policy every page has.
+@csp_override({})
+def _shared_pdf(request: HttpRequest, report: Report) -> FileResponse:
+    return _pdf_response(report, as_attachment=False)
+
+
+@noindex
 @login_not_required
 @never_cache
 @require_GET
-@csp_override({})
-def shared_report(request: HttpRequest, token: str) -> HttpResponse | FileResponse:
+def shared_report(request: HttpRequest, token: str) -> HttpResponseBase:
+    visitor = services.share_visitor(
+        address=get_client_ip_address(request) or "",
+        user_agent=request.headers.get("User-Agent", ""),
+    )
     try:
-        link = services.share_link_open(token=token)
+        link = services.share_link_open(token=token, visitor=visitor)
     except services.ShareLinkUnavailable:
         return render(request, "reports/link_unavailable.html", status=410)
-    report = link.report
-    audit_record(
-        organization=report.assessment.project.client.organization,
-        actor=None,
-        action=AuditEvent.Action.VIEWED,
-        target=report,
-        detail=f"link {link.pk}",
-    )
-    return _pdf_response(report, as_attachment=False)
+    return _shared_pdf(request, link.report)
