@@ -170,6 +170,10 @@ def test_a_new_person_can_decline_from_the_link(alice: HttpClient, acme: Agency)
     assert "You declined the invitation to Acme." in text(response)
     assert not User.objects.filter(email="dave@acme.example").exists()
     assert Invitation.objects.get().status == Invitation.Status.DECLINED
+    trail = " ".join(
+        re.sub(r"<[^>]+>", " ", text(alice.get(reverse("projects:audit_log")))).split()
+    )
+    assert "dave@acme.example (through the emailed link) Declined invitation" in trail
 
 
 @pytest.mark.django_db
