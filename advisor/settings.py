@@ -77,7 +77,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Refuses locked-out attempts before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, taught to accept an email address as well as a username.
+    "projects.backends.EmailOrUsernameBackend",
 ]
 # Lock a username from one address after 5 failures, for 15 minutes.
 AXES_FAILURE_LIMIT = 5

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from projects.models import AuditEvent, Client, Membership, Organization, Project
+from projects.models import AuditEvent, Client, Invitation, Membership, Organization, Project
 
 
 class MembershipInline(admin.TabularInline[Membership, Organization]):
@@ -47,3 +47,13 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_filter = ["action", "organization"]
     list_select_related = ["organization", "actor"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
+    list_display = ["email", "organization", "role", "status", "sent_at", "expires_at"]
+    list_filter = ["status", "organization"]
+    search_fields = ["email", "organization__name"]
+    list_select_related = ["organization"]
+    # Invitations are sent, answered and withdrawn in the app, where each step is audited.
+    readonly_fields = [f.name for f in Invitation._meta.fields]

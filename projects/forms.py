@@ -5,7 +5,8 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image
 
@@ -176,17 +177,34 @@ class MemberAddForm(forms.Form):
     email = forms.EmailField(label="Colleague's email", max_length=254)
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
 
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.organization = organization
         self.helper = FormHelper()
         self.helper.form_tag = False
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip().lower()
-        if self.organization.memberships.filter(user__email__iexact=email).exists():
-            raise forms.ValidationError("This person is already a member.")
         return email
+
+
+class InvitationPasswordForm(SetPasswordMixin[User], forms.Form):
+    """The password someone invited chooses for their new account (checked, not yet saved)."""
+
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1="Choose a password", label2="The same password again"
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The validators compare the password with the account it will belong to.
+        self.future_user = User(username=email, email=email)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self) -> dict[str, Any] | None:
+        self.validate_passwords()
+        self.validate_password_for_user(self.future_user)
+        return super().clean()
 
 
 class MemberRoleForm(forms.Form):

@@ -6,6 +6,14 @@ from projects.models import Membership
 from projects.services import audit_record
 
 
+class SignedInRequest(HttpRequest):
+    """A request from a signed-in user, who may belong to no organization yet."""
+
+    user: User
+    membership: Membership | None
+    memberships: list[Membership]
+
+
 class OrganizationRequest(HttpRequest):
     """A request from a signed-in member, as seen by views behind the organization middleware."""
 

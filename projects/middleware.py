@@ -8,12 +8,34 @@ from projects.models import Membership
 
 ACTIVE_ORGANIZATION_SESSION_KEY = "active_organization_id"
 
-# Pages a signed-in user without any organization can still use.
-NO_ORGANIZATION_URL_NAMES = {"logout", "password_change", "password_change_done"}
+# Pages a signed-in user without any organization can still use: to accept an invitation, say.
+NO_ORGANIZATION_URL_NAMES = {
+    "logout",
+    "password_change",
+    "password_change_done",
+    "invitation_list",
+    "invitation_accept",
+    "invitation_decline",
+}
+
+
+def last_used(memberships: list[Membership]) -> Membership:
+    """The membership the user last switched to or joined; failing that, the first joined.
+
+    Never the alphabetical first: an organization named to sort before the user's own must not
+    become where their work lands.
+    """
+    used = [m for m in memberships if m.last_active_at is not None]
+    if used:
+        return max(used, key=lambda m: (m.last_active_at, m.pk))
+    return min(memberships, key=lambda m: (m.created_at, m.pk))
 
 
 class ActiveOrganizationMiddleware:
     """Attach the user's memberships and the active one (chosen per session) to the request.
+
+    A session starts in the organization the user last worked in (the login pins it, so a
+    switch on another device does not move this one) and keeps it until they switch.
 
     Every page that shows agency data reads `request.membership.organization`, so a signed-in
     user who belongs to no organization sees an explanation instead of an empty app.
@@ -29,7 +51,7 @@ class ActiveOrganizationMiddleware:
         wanted = request.session.get(ACTIVE_ORGANIZATION_SESSION_KEY) if memberships else None
         active = next((m for m in memberships if m.organization_id == wanted), None)
         request.memberships = memberships  # type: ignore[attr-defined]
-        request.membership = active or (memberships[0] if memberships else None)  # type: ignore[attr-defined]
+        request.membership = active or (last_used(memberships) if memberships else None)  # type: ignore[attr-defined]
         return self.get_response(request)
 
     def process_view(

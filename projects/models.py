@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+import re
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -8,6 +11,7 @@ from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.validators import MULTI_LINE, ONE_LINE
 
@@ -17,6 +21,26 @@ if TYPE_CHECKING:
 BRAND_COLOR_VALIDATOR = RegexValidator(
     r"\A#[0-9a-fA-F]{6}\Z", "Enter a colour as # followed by six hex digits, e.g. #1f4e79."
 )
+DEFAULT_BRAND_COLOR = "#1f4e79"
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def relative_luminance(color: str) -> float:
+    """WCAG 2 relative luminance of a `#rrggbb` colour: 0 for black, 1 for white."""
+    channels = []
+    for start in (1, 3, 5):
+        value = int(color[start : start + 2], 16) / 255
+        channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def readable_ink(background: str) -> str:
+    """Black or white, whichever contrasts more with `background` (always at least 4.58:1)."""
+    luminance = relative_luminance(background)
+    on_black = (luminance + 0.05) / 0.05
+    on_white = 1.05 / (luminance + 0.05)
+    return "#000000" if on_black >= on_white else "#ffffff"
 
 
 class Organization(models.Model):
@@ -51,6 +75,17 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def brand_background(self) -> str:
+        """The brand colour, or the default if the stored value is not `#rrggbb`: safe in CSS."""
+        color = self.brand_color
+        return color.lower() if _HEX_COLOR.fullmatch(color or "") else DEFAULT_BRAND_COLOR
+
+    @property
+    def brand_foreground(self) -> str:
+        """Text colour that stays readable on the brand colour."""
+        return readable_ink(self.brand_background)
+
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def for_user(self, user: User | AnonymousUser) -> MembershipQuerySet:
@@ -70,6 +105,9 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the user last switched to or joined this organization: a new session starts in the
+    # most recent one, never in whichever name sorts first (a look-alike name could claim that).
+    last_active_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -85,6 +123,92 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN
+
+    def is_only_admin(self) -> bool:
+        """Whether the organization would be left without an admin if this member went."""
+        others = Membership.objects.filter(
+            organization_id=self.organization_id, role=self.Role.ADMIN
+        ).exclude(pk=self.pk)
+        return self.is_admin and not others.exists()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(status=Invitation.Status.PENDING)
+
+    def open(self) -> InvitationQuerySet:
+        """Pending and not yet expired: the ones that can still be accepted."""
+        return self.pending().filter(expires_at__gt=timezone.now())
+
+    def addressed_to(self, user: User | AnonymousUser) -> InvitationQuerySet:
+        """The pending invitations sent to the signed-in user's email address."""
+        email = getattr(user, "email", "")
+        if not user.is_authenticated or not email:
+            return self.none()
+        return self.pending().filter(email__iexact=email)
+
+    def with_token(self, token: str) -> InvitationQuerySet:
+        return self.filter(token_hash=Invitation.hash_token(token))
+
+
+class Invitation(models.Model):
+    """An admin's offer to someone, by email, to join the organization.
+
+    Nothing of the organization is shared until the recipient accepts: an invitation never makes
+    anyone a member on its own.
+    """
+
+    VALID_FOR = timedelta(days=14)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        REVOKED = "revoked", "Revoked"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()  # stored lower-cased
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Only a hash: the token itself travels in the email alone, so reading the database opens
+    # no invitation. Re-sending replaces it, which retires the older links.
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING and not self.is_expired()
 
 
 # A client's name is unique in its organization, ignoring case (see ClientQuerySet.named).
@@ -210,6 +334,11 @@ class AuditEvent(models.Model):
         VIEWED = "viewed", "viewed through a share link"
         ADDED = "added", "added"
         REMOVED = "removed", "removed"
+        SENT = "sent", "sent"
+        RESENT = "resent", "sent again"
+        ACCEPTED = "accepted", "accepted"
+        DECLINED = "declined", "declined"
+        LEFT = "left", "left"
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="audit_events"

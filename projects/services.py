@@ -1,25 +1,29 @@
 """Writes that touch several rows or send mail: one named function each."""
 
-from django.contrib.auth import get_user_model
+import logging
+import secrets
+import unicodedata
+from collections.abc import Iterator
+
 from django.contrib.auth.models import User
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from projects.models import (
     UNIQUE_CLIENT_NAME,
     AuditEvent,
     Client,
+    Invitation,
     Membership,
     Organization,
     Project,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def audit_record(
@@ -46,52 +50,253 @@ class LastAdminError(Exception):
     """Raised when a change would leave an organization without an admin."""
 
 
-def password_set_url(*, user: User, base_url: str) -> str:
-    """A one-time link where the user chooses a password (Django's password reset flow)."""
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+class InvitationRefused(Exception):
+    """The address cannot be invited: its owner is already a member, or already invited."""
+
+
+class InvitationNotSent(Exception):
+    """The mail server did not take the invitation email; nothing was saved."""
+
+
+class InvitationUnavailable(Exception):
+    """The invitation can no longer be answered (answered, withdrawn, expired), or not by this
+    account."""
+
+
+def single_line(text: str) -> str:
+    """`text` on one line: line breaks and other control characters become spaces, invisible
+    format characters (bidi overrides, zero-width marks) go, and runs of spaces collapse.
+
+    Stored names may hold anything; an email header must never carry a line break.
+    """
+    kept = []
+    for character in text:
+        category = unicodedata.category(character)
+        if category == "Cf":
+            continue
+        kept.append(" " if category in {"Cc", "Zl", "Zp"} else character)
+    return " ".join("".join(kept).split())
+
+
+def _invitation_email(*, invitation: Invitation, token: str, base_url: str) -> EmailMessage:
+    inviter = invitation.invited_by
+    context = {
+        "organization_name": single_line(invitation.organization.name),
+        "inviter": single_line(inviter.email or inviter.username) if inviter else "An admin",
+        "invitation": invitation,
+        # The email, and only the email, may differ for someone who already has an account:
+        # it goes to the address's owner, never to the admin who invited them.
+        "has_account": User.objects.filter(email__iexact=invitation.email).exists(),
+        "link": base_url.rstrip("/") + reverse("projects:invitation_open", args=[token]),
+    }
+    return EmailMessage(
+        subject=f"Join {context['organization_name']} on the Advisor",
+        body=render_to_string("projects/email/invitation.txt", context),
+        to=[invitation.email],
     )
-    return base_url.rstrip("/") + path
 
 
-@transaction.atomic
-def member_invite(
+def _deliver(message: EmailMessage) -> None:
+    try:
+        message.send()
+    except Exception as error:
+        # Whatever the mail backend raises (refused, unreachable, a bad header): the caller
+        # rolls back, so no invitation exists that its recipient was never told about.
+        logger.exception("The invitation email to %s could not be sent", message.to)
+        raise InvitationNotSent(str(error)) from error
+
+
+def _new_token() -> tuple[str, str]:
+    """A fresh unguessable token (256 random bits) and the hash the database keeps of it."""
+    token = secrets.token_urlsafe(32)
+    return token, Invitation.hash_token(token)
+
+
+def invitation_send(
     *,
     organization: Organization,
     email: str,
     role: str,
     invited_by: User,
     base_url: str,
-) -> Membership:
-    """Add a colleague by email, creating their account if needed, and email them a sign-in link."""
-    user_model = get_user_model()
-    user: User | None = user_model.objects.filter(email__iexact=email).first()
-    created = user is None
-    if user is None:
-        user = user_model.objects.create_user(username=email, email=email)
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    membership = Membership.objects.create(user=user, organization=organization, role=role)
-    context = {
-        "organization": organization,
-        "invited_by": invited_by,
-        "created": created,
-        "link": password_set_url(user=user, base_url=base_url) if created else base_url,
-    }
-    # Sent after commit so a rolled-back invitation never mails a dead link.
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"You have been added to {organization.name} on the Advisor",
-            message=render_to_string("projects/email/member_invite.txt", context),
-            from_email=None,
-            recipient_list=[email],
+) -> Invitation:
+    """Invite someone by email; they see nothing of the organization until they accept.
+
+    Every address is treated alike, with or without an account, so the admin learns nothing
+    about who has one. The email goes out before the transaction ends: if the mail backend
+    fails, the invitation and its audit event are rolled back and InvitationNotSent is raised.
+    """
+    email = email.strip().lower()
+    if role not in Membership.Role.values:
+        raise InvitationRefused("Choose a role: admin or member.")
+    if organization.memberships.filter(user__email__iexact=email).exists():
+        raise InvitationRefused("This person is already a member.")
+    token, token_hash = _new_token()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                organization=organization,
+                email=email,
+                role=role,
+                invited_by=invited_by,
+                token_hash=token_hash,
+                sent_at=now,
+                expires_at=now + Invitation.VALID_FOR,
+            )
+            audit_record(
+                organization=organization,
+                actor=invited_by,
+                action=AuditEvent.Action.SENT,
+                target=invitation,
+                detail=f"as {role}",
+            )
+            _deliver(_invitation_email(invitation=invitation, token=token, base_url=base_url))
+    except IntegrityError as error:
+        raise InvitationRefused(
+            "You have already invited this address; re-send or revoke that invitation below."
+        ) from error
+    return invitation
+
+
+def _locked(invitation: Invitation) -> Invitation:
+    return (
+        Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+    )
+
+
+def _require_open(invitation: Invitation, *, user: User | None) -> None:
+    if invitation.status != Invitation.Status.PENDING:
+        raise InvitationUnavailable(
+            "This invitation is no longer open: it was already answered or withdrawn."
         )
+    if invitation.is_expired():
+        raise InvitationUnavailable(
+            "This invitation has expired. Ask an admin of the organization to send it again."
+        )
+    if user is not None and (user.email or "").lower() != invitation.email:
+        raise InvitationUnavailable("This invitation was sent to another email address.")
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by: User, base_url: str) -> Invitation:
+    """Email a pending invitation again with a new link, open for another 14 days.
+
+    The new link replaces the old one. If the email fails, nothing changes: the old link and
+    its deadline stay as they were.
+    """
+    invitation = _locked(invitation)
+    if invitation.status != Invitation.Status.PENDING:
+        raise InvitationUnavailable("This invitation was already answered or withdrawn.")
+    token, invitation.token_hash = _new_token()
+    invitation.sent_at = timezone.now()
+    invitation.expires_at = invitation.sent_at + Invitation.VALID_FOR
+    invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
+    audit_record(
+        organization=invitation.organization,
+        actor=by,
+        action=AuditEvent.Action.RESENT,
+        target=invitation,
+    )
+    _deliver(_invitation_email(invitation=invitation, token=token, base_url=base_url))
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+    """Withdraw a pending invitation; its link stops working."""
+    invitation = _locked(invitation)
+    if invitation.status != Invitation.Status.PENDING:
+        raise InvitationUnavailable("This invitation was already answered or withdrawn.")
+    _close(invitation, Invitation.Status.REVOKED)
+    audit_record(
+        organization=invitation.organization,
+        actor=by,
+        action=AuditEvent.Action.REVOKED,
+        target=invitation,
+    )
+
+
+def _close(invitation: Invitation, status: str) -> None:
+    invitation.status = status
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Join the organization as the signed-in account whose email the invitation was sent to.
+
+    The organization becomes the user's most recent one, so their next session starts there.
+    """
+    invitation = _locked(invitation)
+    _require_open(invitation, user=user)
+    membership, _ = Membership.objects.get_or_create(
+        user=user, organization=invitation.organization, defaults={"role": invitation.role}
+    )
+    membership_activate(membership=membership)
+    _close(invitation, Invitation.Status.ACCEPTED)
+    audit_record(
+        organization=invitation.organization,
+        actor=user,
+        action=AuditEvent.Action.ACCEPTED,
+        target=invitation,
+        detail=f"joined as {membership.role}",
     )
     return membership
+
+
+def _free_usernames(email: str) -> Iterator[str]:
+    """Usernames to try for a new account: the email itself if no account uses it, else the
+    email with a random suffix. People log in with their email either way."""
+    max_length = User._meta.get_field("username").max_length or 150
+    if len(email) <= max_length and not User.objects.filter(username__iexact=email).exists():
+        yield email
+    for _ in range(5):
+        yield f"{email[: max_length - 9]}-{secrets.token_hex(4)}"
+
+
+@transaction.atomic
+def invitation_accept_as_new_account(*, invitation: Invitation, password: str) -> Membership:
+    """Create the account of someone invited who has none, with their chosen password, and
+    join. The email proves who they are: the link only ever went to that address."""
+    invitation = _locked(invitation)
+    _require_open(invitation, user=None)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationUnavailable(
+            "An account with this email address already exists: log in to accept."
+        )
+    for username in _free_usernames(invitation.email):
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    username=username, email=invitation.email, password=password
+                )
+        except IntegrityError:  # taken a moment ago by someone else: try the next one
+            continue
+        return invitation_accept(invitation=invitation, user=user)
+    raise InvitationUnavailable("We could not create your account; please try again.")
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, user: User | None) -> None:
+    """Say no to an invitation: as the signed-in recipient, or (`user` None) through the
+    emailed link by someone who has no account."""
+    invitation = _locked(invitation)
+    _require_open(invitation, user=user)
+    _close(invitation, Invitation.Status.DECLINED)
+    audit_record(
+        organization=invitation.organization,
+        actor=user,
+        action=AuditEvent.Action.DECLINED,
+        target=invitation,
+    )
+
+
+def membership_activate(*, membership: Membership) -> None:
+    """Note that the user now works in this organization, so their next session starts here."""
+    membership.last_active_at = timezone.now()
+    membership.save(update_fields=["last_active_at"])
 
 
 def _admins_left_without(membership: Membership) -> int:
@@ -103,7 +308,7 @@ def _admins_left_without(membership: Membership) -> int:
 
 
 @transaction.atomic
-def member_change_role(*, membership: Membership, role: str) -> Membership:
+def member_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Change a member's role; the last admin cannot be demoted."""
     if (
         role != Membership.Role.ADMIN
@@ -113,14 +318,44 @@ def member_change_role(*, membership: Membership, role: str) -> Membership:
         raise LastAdminError("An organization needs at least one admin.")
     membership.role = role
     membership.save(update_fields=["role"])
+    audit_record(
+        organization=membership.organization,
+        actor=by,
+        action=AuditEvent.Action.CHANGED,
+        target=membership,
+        detail=f"role: {role}",
+    )
     return membership
 
 
 @transaction.atomic
-def member_remove(*, membership: Membership) -> None:
+def member_remove(*, membership: Membership, by: User) -> None:
     """Remove someone from the organization; their account stays for their other organizations."""
     if membership.is_admin and not _admins_left_without(membership):
         raise LastAdminError("An organization needs at least one admin.")
+    audit_record(
+        organization=membership.organization,
+        actor=by,
+        action=AuditEvent.Action.REMOVED,
+        target=membership,
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def member_leave(*, membership: Membership) -> None:
+    """Leave an organization of one's own accord; the last admin cannot."""
+    if membership.is_admin and not _admins_left_without(membership):
+        raise LastAdminError(
+            f"You are the only admin of {membership.organization.name}, so you cannot leave it "
+            "yet. Make a colleague an admin first."
+        )
+    audit_record(
+        organization=membership.organization,
+        actor=membership.user,
+        action=AuditEvent.Action.LEFT,
+        target=membership,
+    )
     membership.delete()
 
 

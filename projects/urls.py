@@ -25,4 +25,20 @@ urlpatterns = [
         "organization/members/<int:pk>/role/", views.member_change_role, name="member_change_role"
     ),
     path("organization/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path(
+        "organization/invitations/<int:pk>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "organization/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("organization/leave/", views.organization_leave, name="organization_leave"),
+    path("invitations/", views.invitation_list, name="invitation_list"),
+    path("invitations/<int:pk>/accept/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/<int:pk>/decline/", views.invitation_decline, name="invitation_decline"),
+    # The link in the invitation email; it works without an account, like a report share link.
+    path("join/<str:token>/", views.invitation_open, name="invitation_open"),
 ]

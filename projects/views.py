@@ -2,10 +2,15 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,16 +19,18 @@ from advisor.models import Assessment
 from projects import services
 from projects.forms import (
     ClientForm,
+    InvitationPasswordForm,
+    LoginForm,
     MemberAddForm,
     MemberRoleForm,
     OrganizationBrandingForm,
     ProjectFilterForm,
     ProjectForm,
 )
-from projects.http import OrganizationRequest, audit
+from projects.http import OrganizationRequest, SignedInRequest, audit
 from projects.logos import logo_data_uri
-from projects.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
-from projects.models import AuditEvent, Client, Membership, Organization, Project
+from projects.middleware import ACTIVE_ORGANIZATION_SESSION_KEY, last_used
+from projects.models import AuditEvent, Client, Invitation, Membership, Organization, Project
 from reports.models import Report
 
 PROJECTS_PER_PAGE = 20
@@ -223,6 +230,21 @@ def project_restore(request: OrganizationRequest, pk: int) -> HttpResponse:
     return redirect(project)
 
 
+class LoginView(auth_views.LoginView):
+    """Log in with email or username, and start in the organization the user last worked in."""
+
+    authentication_form = LoginForm
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if memberships := list(Membership.objects.for_user(self.request.user)):
+            # Pinned for this session: switching on another device must not move it.
+            self.request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = last_used(
+                memberships
+            ).organization_id
+        return response
+
+
 @require_POST
 def organization_switch(request: OrganizationRequest) -> HttpResponse:
     wanted = request.POST.get("organization", "")
@@ -230,9 +252,26 @@ def organization_switch(request: OrganizationRequest) -> HttpResponse:
     if membership is None:
         messages.error(request, "You are not a member of that organization.")
     else:
+        services.membership_activate(membership=membership)
         request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = membership.organization_id
         messages.success(request, f"Switched to {membership.organization.name}.")
     return redirect("projects:dashboard")
+
+
+def organization_leave(request: OrganizationRequest) -> HttpResponse:
+    membership = request.membership
+    if request.method == "POST":
+        try:
+            services.member_leave(membership=membership)
+        except services.LastAdminError as error:
+            messages.error(request, str(error))
+            return redirect("projects:organization_leave")
+        request.session.pop(ACTIVE_ORGANIZATION_SESSION_KEY, None)
+        messages.success(request, f"You left {membership.organization.name}.")
+        return redirect("projects:dashboard")
+    return render(
+        request, "projects/organization_leave.html", {"only_admin": membership.is_only_admin()}
+    )
 
 
 @organization_admin_required
@@ -254,25 +293,43 @@ def organization_settings(request: OrganizationRequest) -> HttpResponse:
 @organization_admin_required
 def member_list(request: OrganizationRequest) -> HttpResponse:
     organization = request.membership.organization
-    form = MemberAddForm(request.POST or None, organization=organization)
+    form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        membership = services.member_invite(
-            organization=organization,
-            email=form.cleaned_data["email"],
-            role=form.cleaned_data["role"],
-            invited_by=request.user,
-            base_url=request.build_absolute_uri("/"),
-        )
-        audit(request, AuditEvent.Action.ADDED, membership, detail=f"as {membership.role}")
-        messages.success(
-            request, f"{membership.user.email} added; we emailed them a link to sign in."
-        )
-        return redirect("projects:member_list")
+        email = form.cleaned_data["email"]
+        try:
+            services.invitation_send(
+                organization=organization,
+                email=email,
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except services.InvitationRefused as error:
+            form.add_error("email", str(error))
+        except services.InvitationNotSent:
+            messages.error(request, unsent_message(email, "no invitation was made"))
+        else:
+            # The same words whether or not the address has an account: nothing is revealed.
+            messages.success(request, f"Invitation sent to {email}. They join once they accept it.")
+            return redirect("projects:member_list")
     members = organization.memberships.select_related("user").order_by("user__email")
+    invitations = organization.invitations.pending().select_related("invited_by")
     return render(
         request,
         "projects/member_list.html",
-        {"form": form, "members": members, "roles": Membership.Role.choices},
+        {
+            "form": form,
+            "members": members,
+            "invitations": invitations,
+            "roles": Membership.Role.choices,
+        },
+    )
+
+
+def unsent_message(email: str, consequence: str) -> str:
+    return (
+        f"We could not send the invitation email to {email}, so {consequence}. "
+        "Please check the address and try again in a few minutes."
     )
 
 
@@ -287,11 +344,12 @@ def member_change_role(request: OrganizationRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose a role: admin or member.")
     else:
         try:
-            services.member_change_role(membership=membership, role=form.cleaned_data["role"])
+            services.member_change_role(
+                membership=membership, role=form.cleaned_data["role"], by=request.user
+            )
         except services.LastAdminError as error:
             messages.error(request, str(error))
         else:
-            audit(request, AuditEvent.Action.CHANGED, membership, detail=f"role: {membership.role}")
             messages.success(
                 request, f"{membership.user.email} is now {membership.get_role_display().lower()}."
             )
@@ -305,13 +363,132 @@ def member_remove(request: OrganizationRequest, pk: int) -> HttpResponse:
         request.membership.organization.memberships.select_related("user"), pk=pk
     )
     try:
-        services.member_remove(membership=membership)
+        services.member_remove(membership=membership, by=request.user)
     except services.LastAdminError as error:
         messages.error(request, str(error))
     else:
-        audit(request, AuditEvent.Action.REMOVED, membership)
         messages.success(request, f"{membership.user.email} removed from the organization.")
     return redirect("projects:member_list")
+
+
+@require_POST
+@organization_admin_required
+def invitation_resend(request: OrganizationRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(request.membership.organization.invitations, pk=pk)
+    try:
+        services.invitation_resend(
+            invitation=invitation, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except services.InvitationUnavailable as error:
+        messages.error(request, str(error))
+    except services.InvitationNotSent:
+        messages.error(request, unsent_message(invitation.email, "the invitation is unchanged"))
+    else:
+        messages.success(request, f"Invitation sent again to {invitation.email}, with a new link.")
+    return redirect("projects:member_list")
+
+
+@require_POST
+@organization_admin_required
+def invitation_revoke(request: OrganizationRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(request.membership.organization.invitations, pk=pk)
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+    except services.InvitationUnavailable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+    return redirect("projects:member_list")
+
+
+def invitation_list(request: SignedInRequest) -> HttpResponse:
+    return render(request, "projects/invitation_list.html")
+
+
+@require_POST
+def invitation_accept(request: SignedInRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.addressed_to(request.user), pk=pk)
+    try:
+        membership = services.invitation_accept(invitation=invitation, user=request.user)
+    except services.InvitationUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("projects:invitation_list")
+    request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = membership.organization_id
+    messages.success(
+        request, f"Welcome to {membership.organization.name}: you are working in it now."
+    )
+    return redirect("projects:dashboard")
+
+
+@require_POST
+def invitation_decline(request: SignedInRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(
+        Invitation.objects.addressed_to(request.user).select_related("organization"), pk=pk
+    )
+    try:
+        services.invitation_decline(invitation=invitation, user=request.user)
+    except services.InvitationUnavailable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"You declined the invitation to {invitation.organization.name}.")
+    return redirect(
+        "projects:invitation_list" if request.membership is None else "projects:dashboard"
+    )
+
+
+@login_not_required
+def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation email: accept or decline, signing in or signing up first."""
+    invitation = (
+        Invitation.objects.with_token(token).select_related("organization", "invited_by").first()
+    )
+    if invitation is None or not invitation.is_open():
+        status = 404 if invitation is None else 410
+        return render(
+            request, "projects/invitation_open.html", {"invitation": invitation}, status=status
+        )
+    context: dict[str, object] = {"invitation": invitation}
+    if request.user.is_authenticated:
+        context["for_someone_else"] = request.user.email.lower() != invitation.email
+        return render(request, "projects/invitation_open.html", context)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        context["needs_login"] = True
+        return render(request, "projects/invitation_open.html", context)
+    form = InvitationPasswordForm(request.POST or None, email=invitation.email)
+    if request.method == "POST":
+        return invitation_answer_as_newcomer(request, token, invitation, form)
+    context["form"] = form
+    return render(request, "projects/invitation_open.html", context)
+
+
+def invitation_answer_as_newcomer(
+    request: HttpRequest, token: str, invitation: Invitation, form: InvitationPasswordForm
+) -> HttpResponse:
+    """Someone without an account declines, or chooses a password and joins."""
+    try:
+        if request.POST.get("answer") == "decline":
+            services.invitation_decline(invitation=invitation, user=None)
+            messages.success(
+                request, f"You declined the invitation to {invitation.organization.name}."
+            )
+            return redirect("login")
+        if not form.is_valid():
+            return render(
+                request, "projects/invitation_open.html", {"invitation": invitation, "form": form}
+            )
+        membership = services.invitation_accept_as_new_account(
+            invitation=invitation, password=form.cleaned_data["password1"]
+        )
+    except services.InvitationUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("projects:invitation_open", token=token)
+    login(request, membership.user, backend="projects.backends.EmailOrUsernameBackend")
+    request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = membership.organization_id
+    messages.success(
+        request,
+        f"Welcome to {membership.organization.name}. Next time, log in with {invitation.email}.",
+    )
+    return redirect("projects:dashboard")
 
 
 AUDIT_EVENTS_PER_PAGE = 50

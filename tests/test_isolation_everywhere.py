@@ -6,11 +6,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from advisor import services
 from advisor.scoring.examples import sample_input
+from projects.models import Invitation
+from projects.services import invitation_send
 from reports.services import report_generate, share_link_create
 from tests.conftest import Agency
 
-# URLs that name no object (lists, forms, switches) or that are public by design.
-NO_OBJECT = {"reports:shared"}
+# URLs that name no object (lists, forms, switches) or that are public by design: a share link,
+# an invitation's emailed link (its unguessable token is the key, for someone with no account).
+NO_OBJECT = {"reports:shared", "projects:invitation_open"}
 
 
 def named_patterns(
@@ -40,6 +43,13 @@ def globex_objects(globex: Agency, settings, tmp_path) -> dict[str, object]:
     )
     report, _ = report_generate(assessment=assessment, variant="executive", by=user)
     link = share_link_create(report=report, days=5, by=user)
+    invitation = invitation_send(
+        organization=globex.organization,
+        email="dave@globex.example",
+        role="admin",
+        invited_by=user,
+        base_url="http://testserver/",
+    )
     return {
         "client": globex.client,
         "project": globex.project,
@@ -47,6 +57,7 @@ def globex_objects(globex: Agency, settings, tmp_path) -> dict[str, object]:
         "assessment": assessment,
         "report": report,
         "link": link,
+        "invitation": invitation,
     }
 
 
@@ -57,6 +68,7 @@ def kwargs_for(name: str, params: list[str], objects: dict) -> dict[str, object]
         ("projects", "client"): "client",
         ("projects", "project"): "project",
         ("projects", "member"): "member",
+        ("projects", "invitation"): "invitation",
         ("reports", "revoke"): "link",
         ("reports", "detail"): "report",
         ("reports", "download"): "report",
@@ -95,9 +107,27 @@ def test_every_object_url_of_another_organization_is_404(
             )
         assert response.status_code == 404, f"{name} {url} answered {response.status_code}"
         checked.append(name)
-    assert {"reports:download", "advisor:export", "reports:preview", "advisor:step"} <= set(checked)
+    assert {
+        "reports:download",
+        "advisor:export",
+        "reports:preview",
+        "advisor:step",
+        "projects:invitation_accept",
+        "projects:invitation_decline",
+        "projects:invitation_resend",
+        "projects:invitation_revoke",
+    } <= set(checked)
     # And nothing of Globex's changed.
     link = globex_objects["link"]
     link.refresh_from_db()
     assert link.revoked_at is None
     assert globex_objects["assessment"].reports.count() == 1
+    invitation = Invitation.objects.get(pk=globex_objects["invitation"].pk)
+    assert invitation.status == Invitation.Status.PENDING
+    assert invitation.token_hash == globex_objects["invitation"].token_hash
+    assert not acme.organization.invitations.exists()
+    assert (
+        not globex_objects["member"]
+        .organization.memberships.filter(user__email="alice@acme.example")
+        .exists()
+    )

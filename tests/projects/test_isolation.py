@@ -66,7 +66,7 @@ def test_a_user_in_two_organizations_sees_only_the_active_one(acme: Agency, glob
 
     MembershipFactory(user=acme.admin.user, organization=globex.organization)
     alice = acme.http()
-    # Acme is first alphabetically, so it is active until she switches.
+    # Acme is the organization she joined first, so it is active until she switches.
     assert (
         alice.get(reverse("projects:project_detail", args=[globex.project.pk])).status_code == 404
     )

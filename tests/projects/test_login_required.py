@@ -17,6 +17,7 @@ PUBLIC_URL_NAMES = {
     "password_reset_complete",
     "admin:login",
     "reports:shared",  # a client opens a shared report without an account
+    "projects:invitation_open",  # someone invited may have no account yet
 }
 
 
