@@ -59,7 +59,9 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 RADIOS = forms.RadioSelect(attrs={"class": "form-check-input"})
 
 
-DONT_KNOW = "unknown"
+# The wizard's "don't know" radio value. Contract values are snake_case words, so a hyphen keeps
+# it from ever being a real answer (data_coverage's own "unknown" is one).
+DONT_KNOW = "dont-know"
 DONT_KNOW_LABEL = "Don't know"
 REQUIRED = "Please answer this question."
 
@@ -192,6 +194,8 @@ class StepForm(forms.Form):
         """The questions that apply and were answered "don't know"."""
         unknown = []
         for name in self.active_fields:
+            if not QUESTIONS[name].can_be_unknown:
+                continue
             if unknown_box(name) in self.fields:
                 if self.cleaned_data.get(unknown_box(name)):
                     unknown.append(name)
