@@ -14,7 +14,9 @@ repair = importlib.import_module("advisor.migrations.0002_repair_data_coverage_d
 
 
 @pytest.mark.django_db
-def test_drafts_whose_dont_know_was_lost_get_their_answer_back(alice, acme: Agency) -> None:
+def test_drafts_whose_dont_know_was_lost_get_their_answer_back(
+    alice: HttpClient, acme: Agency
+) -> None:
     by = acme.admin.user
     broken = services.assessment_start(
         project=acme.project, by=by, answers=sample_input(data_coverage=None)
