@@ -1,4 +1,3 @@
-import json
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -8,10 +7,10 @@ from django import forms
 
 from advisor.questionnaire import QUESTIONS, Question
 from advisor.scoring.answers import ANSWER_FIELDS, FieldKind, FieldSpec
+from advisor.scoring.answers_file import MAX_FILE_BYTES, UnreadableFile, read_answers_file
 from advisor.scoring.labels import field_choices
 
 SAMPLE_PROMPT_MAX_CHARS = 200_000
-IMPORT_MAX_BYTES = 256 * 1024
 # Separators people type in big numbers: "12,000", "12 000", "12_000", and a currency sign.
 NUMBER_NOISE = re.compile(r"[,\s_$]")
 
@@ -247,10 +246,10 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self) -> object:
+        """The file's data, read as `manage.py recommend` reads it; its answers are not checked."""
         upload = self.cleaned_data["file"]
-        if upload.size is not None and upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 256 KB; an answers file is tiny.")
         try:
-            return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise forms.ValidationError(f"The file is not valid JSON ({error}).") from error
+            # One byte over the limit is enough to refuse; a huge upload is not read into memory.
+            return read_answers_file(upload.read(MAX_FILE_BYTES + 1))
+        except UnreadableFile as error:
+            raise forms.ValidationError(f"The file {error}.") from None

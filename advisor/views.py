@@ -77,7 +77,7 @@ def assessment_import(request: OrganizationRequest, project_pk: int) -> HttpResp
             project=project, data=form.cleaned_data["file"], by=request.user
         )
     except InvalidAnswers as invalid:
-        problems = "; ".join(f"{field} {message}" for field, message in invalid.errors.items())
+        problems = "; ".join(f"{field} {message}".strip() for field, message in invalid.problems())
         messages.error(request, f"Import failed, nothing was created. {problems}")
         return redirect(project)
     audit(request, AuditEvent.Action.IMPORTED, assessment)
