@@ -125,6 +125,11 @@ def to_initial(field: str, value: object) -> object:
     return value
 
 
+def _storable(typed: str) -> str:
+    # PostgreSQL cannot hold U+0000 in JSON, and nobody types one on purpose.
+    return typed.replace("\x00", "")
+
+
 def unknown_box(field: str) -> str:
     """The name of the "don't know" tick box of a number question."""
     return f"{field}_unknown"
@@ -231,9 +236,9 @@ class StepForm(forms.Form):
             if name not in self.errors:
                 continue
             if isinstance(self.fields[name], forms.MultipleChoiceField):
-                value: object = self.data.getlist(name)  # type: ignore[attr-defined]
+                value: object = [_storable(v) for v in self.data.getlist(name)]  # type: ignore[attr-defined]
             else:
-                value = self.data.get(name, "")
+                value = _storable(self.data.get(name, ""))
             if value not in ("", []):
                 pending[name] = value
         return pending

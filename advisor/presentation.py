@@ -122,8 +122,8 @@ def answer_rows(
         for field in questionnaire.applicable_fields(step, assessment.answers):
             label = questionnaire.QUESTIONS[field].label
             if field in assessment.pending_inputs:
-                typed = assessment.pending_inputs[field]
-                rows.append(AnswerRow(field, label, f"“{typed}”", "not a valid answer yet"))
+                typed = _as_stored(assessment.pending_inputs[field])
+                rows.append(AnswerRow(field, label, typed, "not a valid answer yet"))
             elif field in assessment.answers:
                 value = display_answer(assessment.answers, field)
                 rows.append(AnswerRow(field, label, value, errors.get(field, "")))

@@ -333,3 +333,23 @@ def test_dont_know_as_an_answer_of_data_coverage_is_kept_and_shown(
     assert alice.get(assessment.url("resume"))["Location"] == assessment.url("review")
     assert alice.get(assessment.url("export")).status_code == 200
     assert alice.post(assessment.url("submit"))["Location"] == assessment.url("result")
+
+
+@pytest.mark.django_db
+def test_a_nul_character_typed_into_an_answer_is_dropped_not_a_500(
+    alice: HttpClient, acme: Agency
+) -> None:
+    # PostgreSQL cannot store U+0000 in JSON; what was typed is kept without it.
+    assessment = start(alice, acme.project)
+    data = step_post(assessment, "data", sample_input())
+    data["example_count"] = "12\x00 examples"
+    data["example_sources"] = ["manual\x00"]
+
+    response = alice.post(assessment.step_url("data"), data)
+
+    assert response.status_code == 422
+    assessment.refresh_from_db()
+    assert assessment.pending_inputs == {
+        "example_count": "12 examples",
+        "example_sources": ["manual"],
+    }
