@@ -6,7 +6,7 @@ not JSON, or nested deeper than an answers file ever is. What it returns still g
 """
 
 import json
-from collections.abc import Mapping
+import sys
 from dataclasses import dataclass
 from typing import Final
 
@@ -20,6 +20,8 @@ MAX_NESTING: Final = 10
 
 MAX_NUMBER_DIGITS: Final = 100
 """No answer or assumption comes near a 100-digit number; Python refuses to read 4,300."""
+
+_PYTHON_DIGITS_LIMIT: Final = 4_300  # Python's default int_max_str_digits
 
 
 class UnreadableFile(ValueError):
@@ -36,6 +38,22 @@ class LongNumber:
 
     def __repr__(self) -> str:
         return f"a number of {self.digits:,} digits ({self.start}...)"
+
+
+def _parse(text: str) -> object:
+    """Parse JSON; integers too long for Python to read become `LongNumber`.
+
+    Parsed in C first; only a file that Python refuses for a long integer is parsed again
+    with a (slower) Python hook for every integer. Without Python's limit (it can be switched
+    off), the hook always runs: reading a huge integer would otherwise take quadratic time.
+    """
+    if 0 < sys.get_int_max_str_digits() <= _PYTHON_DIGITS_LIMIT:
+        try:
+            return json.loads(text)
+        except ValueError as error:
+            if isinstance(error, json.JSONDecodeError):
+                raise
+    return json.loads(text, parse_int=_integer)
 
 
 def _integer(text: str) -> int | LongNumber:
@@ -55,12 +73,14 @@ def read_answers_file(raw: bytes) -> object:
     except UnicodeDecodeError:
         raise UnreadableFile("is not valid JSON: it is not UTF-8 text") from None
     try:
-        data = json.loads(text, parse_int=_integer)
+        data = _parse(text)
     except RecursionError:
         raise UnreadableFile(_TOO_DEEP) from None
     except ValueError as error:  # json.JSONDecodeError
         raise UnreadableFile(f"is not valid JSON ({error})") from None
-    if _nesting(data) > MAX_NESTING:
+    # Fewer brackets than the limit cannot nest deeper than it; only then is the walk skipped.
+    brackets = text.count("[") + text.count("{")
+    if brackets > MAX_NESTING and _nesting(data) > MAX_NESTING:
         raise UnreadableFile(_TOO_DEEP)
     return data
 
@@ -69,16 +89,15 @@ _TOO_DEEP: Final = f"is nested more than {MAX_NESTING} levels deep; answers are 
 
 
 def _nesting(data: object) -> int:
-    """How deeply lists and objects nest (a number is 0, `[1]` is 1); without recursion."""
+    """How deeply lists and objects nest (a number is 0, `[1]` is 1); level by level without
+    recursion, picking out only the containers, so a long flat list is one quick pass."""
     deepest = 0
-    pending: list[tuple[object, int]] = [(data, 0)]
-    while pending:
-        value, depth = pending.pop()
-        deepest = max(deepest, depth)
-        if depth > MAX_NESTING:
-            break
-        if isinstance(value, list):
-            pending.extend((item, depth + 1) for item in value)
-        elif isinstance(value, Mapping):
-            pending.extend((item, depth + 1) for item in value.values())
+    level: list[list[object] | dict[str, object]] = [data] if isinstance(data, list | dict) else []
+    while level and deepest <= MAX_NESTING:
+        deepest += 1
+        inner: list[list[object] | dict[str, object]] = []
+        for container in level:
+            items = container if isinstance(container, list) else container.values()
+            inner += [item for item in items if isinstance(item, list | dict)]
+        level = inner
     return deepest

@@ -382,6 +382,9 @@ def _first_few(names: list[str], shown: int = 5) -> str:
     return ", ".join(names[:shown]) + more
 
 
+_KNOWN_ASSUMPTIONS: Final = f"may only name known assumptions: {', '.join(ASSUMPTION_SPECS)}"
+
+
 def check_assumption_overrides(data: object) -> tuple[dict[str, float], dict[str, str]]:
     """Validate an `assumptions` object: return the overrides and errors keyed `assumptions.x`.
 
@@ -391,14 +394,13 @@ def check_assumption_overrides(data: object) -> tuple[dict[str, float], dict[str
         return {}, {"assumptions": "must be an object mapping assumption names to numbers"}
     overrides: dict[str, float] = {}
     errors: dict[str, str] = {}
+    unknown_names = False
     for name, value in data.items():
         key = f"assumptions.{name}"
         spec = ASSUMPTION_SPECS.get(name) if isinstance(name, str) else None
         if spec is None:
             errors[key] = "is not a known assumption; check the spelling"
-            errors["assumptions"] = (
-                f"may only name known assumptions: {', '.join(ASSUMPTION_SPECS)}"
-            )
+            unknown_names = True
         elif (
             isinstance(value, bool)
             or not isinstance(value, int | float)
@@ -409,6 +411,8 @@ def check_assumption_overrides(data: object) -> tuple[dict[str, float], dict[str
             errors[key] = f"must be a number from 0 to {spec.maximum:,.10g} ({spec.unit})"
         else:
             overrides[name] = float(value)
+    if unknown_names:
+        errors["assumptions"] = _KNOWN_ASSUMPTIONS  # said once, however many names are unknown
     return overrides, errors
 
 
