@@ -276,12 +276,13 @@ class Assumptions:
     ) -> "Assumptions":
         """Return a copy with some figures replaced.
 
-        Raises `ValueError` naming each name not in `ASSUMPTION_SPECS` or value out of range.
+        Raises `ValueError` naming (the first few) names not in `ASSUMPTION_SPECS` and values
+        out of range.
         """
         values, errors = check_assumption_overrides(overrides)
         if errors:
             unknown = sorted(str(name) for name in overrides if name not in ASSUMPTION_SPECS)
-            wrong = sorted(name for name in overrides if name in ASSUMPTION_SPECS - values.keys())
+            wrong = sorted(n for n in overrides if n in ASSUMPTION_SPECS and n not in values)
             raise ValueError(
                 "; ".join(
                     f"{what}: {_first_few(names)}"
