@@ -190,3 +190,38 @@ def test_every_answer_shows_on_every_page_and_in_the_pdf(
             assert changed
             assert_shows(text, before, changed)
         submitted.append((assessment, answers))
+
+
+@pytest.mark.django_db
+def test_answers_the_contract_no_longer_allows_still_show_everywhere(
+    alice: HttpClient, acme: Agency
+) -> None:
+    # Say a later questionnaire drops a choice: frozen assessments must still show.
+    first, second = (
+        services.assessment_submit(
+            assessment=services.assessment_start(
+                project=acme.project, by=acme.admin.user, answers=round_answers(i)
+            ),
+            by=acme.admin.user,
+        )
+        for i in (1, 2)
+    )
+    odd = {
+        "change_frequency": "hourly",
+        "vendor_lock_in_concern": None,
+        "major_change_expected": "perhaps",
+        "gaps": ["vibes"],
+        "example_count": 10**400,
+        "unknown": "everything",
+    }
+    Assessment.objects.filter(pk=second.pk).update(answers={**second.answers, **odd})
+
+    result = page(alice, second.url("result"))
+    assert "“hourly”" in result and "“vibes”" in result
+    url = reverse("advisor:compare", args=[acme.project.pk])
+    assert "“hourly”" in page(alice, f"{url}?a={first.pk}&b={second.pk}")
+    for variant in ("full", "executive"):
+        preview = page(
+            alice, reverse("reports:preview", args=[acme.project.pk, second.pk, variant])
+        )
+        assert variant == "executive" or "“hourly”" in preview
