@@ -338,7 +338,8 @@ class InvalidAnswers(ValueError):
 
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors: dict[str, str] = dict(sorted(errors.items()))
-        super().__init__("; ".join(f"{name}: {message}" for name, message in self.problems()))
+        lines = (f"{name}: {message}" if name else message for name, message in self.problems())
+        super().__init__("; ".join(lines))
 
     def problems(self, limit: int = MAX_REPORTED_PROBLEMS) -> list[tuple[str, str]]:
         """The first `limit` problems as (field, message), long names shortened; when there are

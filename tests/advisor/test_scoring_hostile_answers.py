@@ -96,6 +96,7 @@ def test_thousands_of_problems_are_reported_as_the_first_twenty_and_a_count() ->
     problems = refused.value.problems()
     assert len(problems) == 21
     assert problems[-1] == ("", "and 24,981 more problems")
+    assert str(refused.value).endswith("; and 24,981 more problems")
     assert len(str(refused.value)) < 5_000
     # The allowed names are said once, not once per unknown name.
     assert str(refused.value).count("labour_rate_per_hour") == 1
