@@ -63,7 +63,10 @@ bench-web: install ## Load-test the wizard (gunicorn, PostgreSQL, locust); print
 bench-load: install ## Load-test the whole journey (50 users, 60 s); prints p50/p95/p99 and lost answers
 	$(PY) benchmarks/load.py $(BENCH_ARGS)
 
+bench-import: install ## Time hostile answers files at the size limit against a normal one (CLI and web)
+	$(PY) benchmarks/hostile_import.py $(BENCH_ARGS)
+
 clean: ## Remove the virtualenv, the local database and generated files
 	rm -rf $(VENV) db.sqlite3 media staticfiles
 
-.PHONY: help install lock run test e2e lint format typecheck bench-scoring bench-pdf bench-web bench-load clean
+.PHONY: help install lock run test e2e lint format typecheck bench-scoring bench-pdf bench-web bench-load bench-import clean

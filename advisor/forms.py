@@ -1,4 +1,3 @@
-import json
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -8,10 +7,10 @@ from django import forms
 
 from advisor.questionnaire import QUESTIONS, Question
 from advisor.scoring.answers import ANSWER_FIELDS, FieldKind, FieldSpec
+from advisor.scoring.answers_file import MAX_FILE_BYTES, UnreadableFile, read_answers_file
 from advisor.scoring.labels import field_choices
 
 SAMPLE_PROMPT_MAX_CHARS = 200_000
-IMPORT_MAX_BYTES = 256 * 1024
 # Separators people type in big numbers: "12,000", "12 000", "12_000", and a currency sign.
 NUMBER_NOISE = re.compile(r"[,\s_$]")
 
@@ -59,7 +58,9 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 RADIOS = forms.RadioSelect(attrs={"class": "form-check-input"})
 
 
-DONT_KNOW = "unknown"
+# The wizard's "don't know" radio value. Contract values are snake_case words, so a hyphen keeps
+# it from ever being a real answer (data_coverage's own "unknown" is one).
+DONT_KNOW = "dont-know"
 DONT_KNOW_LABEL = "Don't know"
 REQUIRED = "Please answer this question."
 
@@ -122,6 +123,11 @@ def to_initial(field: str, value: object) -> object:
     if ANSWER_FIELDS[field].kind is FieldKind.BOOLEAN and isinstance(value, bool):
         return "yes" if value else "no"
     return value
+
+
+def _storable(typed: str) -> str:
+    # PostgreSQL cannot hold U+0000 in JSON, and nobody types one on purpose.
+    return typed.replace("\x00", "")
 
 
 def unknown_box(field: str) -> str:
@@ -192,6 +198,8 @@ class StepForm(forms.Form):
         """The questions that apply and were answered "don't know"."""
         unknown = []
         for name in self.active_fields:
+            if not QUESTIONS[name].can_be_unknown:
+                continue
             if unknown_box(name) in self.fields:
                 if self.cleaned_data.get(unknown_box(name)):
                     unknown.append(name)
@@ -228,9 +236,9 @@ class StepForm(forms.Form):
             if name not in self.errors:
                 continue
             if isinstance(self.fields[name], forms.MultipleChoiceField):
-                value: object = self.data.getlist(name)  # type: ignore[attr-defined]
+                value: object = [_storable(v) for v in self.data.getlist(name)]  # type: ignore[attr-defined]
             else:
-                value = self.data.get(name, "")
+                value = _storable(self.data.get(name, ""))
             if value not in ("", []):
                 pending[name] = value
         return pending
@@ -243,10 +251,10 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self) -> object:
+        """The file's data, read as `manage.py recommend` reads it; its answers are not checked."""
         upload = self.cleaned_data["file"]
-        if upload.size is not None and upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 256 KB; an answers file is tiny.")
         try:
-            return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise forms.ValidationError(f"The file is not valid JSON ({error}).") from error
+            # One byte over the limit is enough to refuse; a huge upload is not read into memory.
+            return read_answers_file(upload.read(MAX_FILE_BYTES + 1))
+        except UnreadableFile as error:
+            raise forms.ValidationError(f"The file {error}.") from None

@@ -4,6 +4,7 @@ Shared by the result page, the review page, the comparison and the PDF report, s
 surface says the same thing in the same words.
 """
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -49,30 +50,65 @@ def singular(unit: str) -> str:
     return f"{first.removesuffix('s')} {rest}".strip()
 
 
+def _as_stored(value: object) -> str:
+    """A stored value outside the contract (say, from an older questionnaire), shown as it is."""
+    if value is None:
+        return "Not answered"
+    try:
+        text = str(value)
+    except (ValueError, RecursionError):  # an integer too long to print, or absurd nesting
+        text = "a value too large to show"
+    return f"“{text if len(text) <= 60 else text[:57] + '...'}”"
+
+
+def _is_number(value: object) -> bool:
+    """A number that prints well: not a bool, finite, and of a size any answer could have."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value.bit_length() <= 64
+    return isinstance(value, float) and math.isfinite(value)
+
+
+def choice_text(field: str, value: object) -> str:
+    """The label of one value of a choice answer; one the contract does not know, as stored."""
+    if isinstance(value, str) and value in ANSWER_FIELDS[field].choices:
+        return choice_label(field, value)
+    return _as_stored(value)
+
+
 def format_answer(field: str, value: object) -> str:
-    """One answer as a person reads it, with its unit."""
-    spec = ANSWER_FIELDS[field]
+    """One answer as a person reads it, with its unit.
+
+    Never raises: a value the contract does not allow is shown as it was stored, so no stored
+    answer can break a page or a report.
+    """
+    spec = ANSWER_FIELDS.get(field)
+    if spec is None:
+        return _as_stored(value)
     unit = questionnaire.QUESTIONS[field].unit
     match spec.kind:
         case FieldKind.CHOICE:
-            return choice_label(field, str(value))
-        case FieldKind.MULTIPLE_CHOICE:
-            items = [choice_label(field, str(item)) for item in value]  # type: ignore[attr-defined]
-            return ", ".join(items) if items else "None"
-        case FieldKind.BOOLEAN:
+            return choice_text(field, value)
+        case FieldKind.MULTIPLE_CHOICE if isinstance(value, list | tuple):
+            return ", ".join(choice_text(field, item) for item in value) or "None"
+        case FieldKind.BOOLEAN if isinstance(value, bool):
             return "Yes" if value else "No"
-        case FieldKind.NUMBER:
+        case FieldKind.NUMBER if _is_number(value):
             return f"${value:,.2f}".removesuffix(".00")
-        case FieldKind.INTEGER if value is None:
+        case FieldKind.INTEGER if value is None and spec.nullable:
             return "No target"
-        case FieldKind.INTEGER:
+        case FieldKind.INTEGER if isinstance(value, int) and _is_number(value):
             return f"{value:,} {singular(unit) if value == 1 else unit}".strip()
+    return _as_stored(value)
 
 
 def display_answer(answers: Mapping[str, Any], field: str) -> str:
     """An answer as shown to people; a "don't know" shows the value that was assumed."""
-    shown = format_answer(field, answers[field])
-    return f"Don't know (assumed: {shown})" if field in answers.get(UNKNOWN_KEY, []) else shown
+    shown = format_answer(field, answers.get(field))
+    unknown = answers.get(UNKNOWN_KEY)
+    is_unknown = isinstance(unknown, list) and field in unknown
+    return f"Don't know (assumed: {shown})" if is_unknown else shown
 
 
 def answer_rows(
@@ -86,8 +122,8 @@ def answer_rows(
         for field in questionnaire.applicable_fields(step, assessment.answers):
             label = questionnaire.QUESTIONS[field].label
             if field in assessment.pending_inputs:
-                typed = assessment.pending_inputs[field]
-                rows.append(AnswerRow(field, label, f"“{typed}”", "not a valid answer yet"))
+                typed = _as_stored(assessment.pending_inputs[field])
+                rows.append(AnswerRow(field, label, typed, "not a valid answer yet"))
             elif field in assessment.answers:
                 value = display_answer(assessment.answers, field)
                 rows.append(AnswerRow(field, label, value, errors.get(field, "")))

@@ -19,6 +19,7 @@ from advisor.scoring import (
     recommend,
     total_cost_of_ownership,
 )
+from advisor.scoring.answers import InvalidAnswers
 from projects.models import Project
 
 # The horizons the result page and the report compare costs over.
@@ -37,6 +38,11 @@ class AssessmentNotDraft(Exception):
     """A submitted assessment is a frozen record and cannot be edited."""
 
 
+class ProjectArchived(Exception):
+    """An archived project takes no new, changed or submitted assessments, and no new reports;
+    what it already has stays readable. Restoring the project lifts this."""
+
+
 @transaction.atomic
 def assessment_start(
     *,
@@ -45,9 +51,14 @@ def assessment_start(
     answers: Mapping[str, object] | None = None,
     based_on: Assessment | None = None,
 ) -> Assessment:
-    """Open a new draft for the project, optionally pre-filled with answers."""
+    """Open a new draft for the project, optionally pre-filled with answers.
+
+    Raises `ProjectArchived` if the project is archived.
+    """
     # Lock the project row so two colleagues starting at once get different numbers.
     locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.is_archived:
+        raise ProjectArchived
     previous = Assessment.objects.filter(project=locked).aggregate(Max("number"))["number__max"]
     number = (previous or 0) + 1
     assessment = Assessment.objects.create(
@@ -90,12 +101,18 @@ def assessment_save_step(
     """Store one step's answers, its "don't know"s and anything typed but not yet valid.
 
     Refuses with `StaleAssessment` when the draft was saved by someone else since the form was
-    loaded, so nothing is silently overwritten.
+    loaded, so nothing is silently overwritten, and with `ProjectArchived` when the project is.
     """
-    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    current.project = assessment.project  # already loaded by the caller; saves a query
+    # The project row is locked too, so archiving waits for this save rather than racing it.
+    current = (
+        Assessment.objects.select_for_update(of=("self", "project"))
+        .select_related("project__client")
+        .get(pk=assessment.pk)
+    )
     if not current.is_draft:
         raise AssessmentNotDraft
+    if current.project.is_archived:
+        raise ProjectArchived
     if current.version != expected_version:
         raise StaleAssessment(current)
     still_unknown = {f for f in current.answers.get(UNKNOWN_KEY, []) if f not in step_fields}
@@ -140,11 +157,16 @@ def cost_snapshot(answers: Answers, assumptions: Assumptions) -> dict[str, objec
 def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     """Validate every answer, run the engine and freeze the result with the rules that made it.
 
-    Raises `InvalidAnswers` (from the engine) when an answer is missing or wrong.
+    Raises `InvalidAnswers` naming every answer that is missing, wrong or still waiting to be
+    corrected (typed but not valid), and `ProjectArchived` when the project is archived.
     """
     current = Assessment.objects.select_for_update().select_related("project").get(pk=assessment.pk)
     if not current.is_draft:
         raise AssessmentNotDraft
+    if current.project.is_archived:
+        raise ProjectArchived
+    if errors := current.validation_errors():
+        raise InvalidAnswers(errors)
     answers, _ = parse_answers(current.engine_input())
     assumptions = default_assumptions()
     recommendation = recommend(answers, assumptions=assumptions)
@@ -158,14 +180,13 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     current.updated_by = by
     current.version += 1
     current.save()
-    project = current.project
-    if project.status != Project.Status.ARCHIVED:
-        project.status = Project.Status.RECOMMENDED
-        project.save(update_fields=["status", "updated_at"])
+    current.project.status = Project.Status.RECOMMENDED
+    current.project.save(update_fields=["status", "updated_at"])
     return current
 
 
 def assessment_import(*, project: Project, data: object, by: User) -> Assessment:
-    """Start a draft from an exported answers file; raises `InvalidAnswers`, creating nothing."""
+    """Start a draft from an exported answers file; raises `InvalidAnswers` or `ProjectArchived`,
+    creating nothing."""
     answers, _ = parse_answers(data)
     return assessment_start(project=project, by=by, answers=answers.to_dict())

@@ -34,6 +34,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+RESTORE_TO_ASSESS = "Restore the project before assessing it."
+RESTORE_TO_CHANGE = "This project is archived: restore it to change its assessments."
+
+
 def _project(request: OrganizationRequest, project_pk: int) -> Project:
     projects = Project.objects.for_organization(request.membership.organization)
     return get_object_or_404(projects.select_related("client"), pk=project_pk)
@@ -49,10 +53,11 @@ def _assessment(request: OrganizationRequest, project_pk: int, pk: int) -> Asses
 @require_POST
 def assessment_new(request: OrganizationRequest, project_pk: int) -> HttpResponse:
     project = _project(request, project_pk)
-    if project.is_archived:
-        messages.error(request, "Restore the project before assessing it.")
+    try:
+        assessment = services.assessment_reassess(project=project, by=request.user)
+    except services.ProjectArchived:
+        messages.error(request, RESTORE_TO_ASSESS)
         return redirect(project)
-    assessment = services.assessment_reassess(project=project, by=request.user)
     detail = f"from assessment {assessment.based_on.number}" if assessment.based_on else ""
     audit(request, AuditEvent.Action.CREATED, assessment, detail=detail)
     if assessment.based_on:
@@ -77,8 +82,11 @@ def assessment_import(request: OrganizationRequest, project_pk: int) -> HttpResp
             project=project, data=form.cleaned_data["file"], by=request.user
         )
     except InvalidAnswers as invalid:
-        problems = "; ".join(f"{field} {message}" for field, message in invalid.errors.items())
+        problems = "; ".join(f"{field} {message}".strip() for field, message in invalid.problems())
         messages.error(request, f"Import failed, nothing was created. {problems}")
+        return redirect(project)
+    except services.ProjectArchived:
+        messages.error(request, RESTORE_TO_ASSESS)
         return redirect(project)
     audit(request, AuditEvent.Action.IMPORTED, assessment)
     messages.success(request, f"Answers imported into assessment {assessment.number}; review them.")
@@ -137,6 +145,9 @@ def assessment_step(
     if not assessment.is_draft:
         messages.info(request, "This assessment is submitted; re-assess to change answers.")
         return redirect(assessment)
+    if request.method != "POST" and assessment.project.is_archived:
+        messages.info(request, RESTORE_TO_CHANGE)
+        return redirect(assessment.url("review"))
     if request.method != "POST":
         form = StepForm(initial=_step_data(current, assessment), fields=current.fields)
         return _render_step(request, assessment, current, form)
@@ -176,6 +187,9 @@ def assessment_step(
     except services.AssessmentNotDraft:
         messages.info(request, "This assessment was submitted meanwhile; nothing was changed.")
         return redirect(assessment)
+    except services.ProjectArchived:
+        messages.error(request, RESTORE_TO_CHANGE)
+        return redirect(assessment.url("review"))
 
     audit(request, AuditEvent.Action.CHANGED, saved, detail=current.title)
     index = questionnaire.STEPS.index(current)
@@ -216,13 +230,17 @@ def assessment_submit(request: OrganizationRequest, project_pk: int, pk: int) ->
     assessment = _assessment(request, project_pk, pk)
     if not assessment.is_draft:
         return redirect(assessment)
-    if errors := assessment.validation_errors():
-        messages.error(request, f"Some answers are missing or invalid ({len(errors)}); see below.")
-        return redirect(assessment.url("review"))
     try:
         submitted = services.assessment_submit(assessment=assessment, by=request.user)
-    except (InvalidAnswers, services.AssessmentNotDraft):
+    except InvalidAnswers as invalid:
+        count = len(invalid.errors)
+        messages.error(request, f"Some answers are missing or invalid ({count}); see below.")
+        return redirect(assessment.url("review"))
+    except services.AssessmentNotDraft:
         messages.error(request, "The answers changed meanwhile; check them and submit again.")
+        return redirect(assessment.url("review"))
+    except services.ProjectArchived:
+        messages.error(request, RESTORE_TO_CHANGE)
         return redirect(assessment.url("review"))
     audit(request, AuditEvent.Action.SUBMITTED, submitted)
     return redirect(assessment.url("result"))

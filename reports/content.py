@@ -10,14 +10,20 @@ from typing import Any
 from django.utils import timezone
 
 from advisor.models import Assessment
-from advisor.presentation import answer_rows, comparison, display_answer, result_context, usd
+from advisor.presentation import (
+    answer_rows,
+    choice_text,
+    comparison,
+    display_answer,
+    result_context,
+    usd,
+)
 from advisor.scoring import (
     APPROACH_DESCRIPTIONS,
     APPROACH_LABELS,
     Approach,
     Blocker,
     Stage,
-    choice_label,
 )
 from projects.logos import logo_data_uri
 from projects.models import Organization
@@ -43,8 +49,14 @@ class Risk:
 
 def _changes_per_year(assessment: Assessment, assumptions: dict[str, float]) -> float:
     answers = assessment.answers
-    per_year = assumptions[f"requirement_changes_per_year_{answers['change_frequency']}"]
-    return per_year + (1 if answers["major_change_expected"] else 0)
+    # A frequency the rules no longer know counts no regular changes rather than breaking.
+    per_year = assumptions.get(f"requirement_changes_per_year_{answers.get('change_frequency')}", 0)
+    return per_year + (1 if answers.get("major_change_expected") is True else 0)
+
+
+def _listed(answers: dict[str, Any], field: str) -> list[object]:
+    value = answers.get(field)
+    return value if isinstance(value, list) else []
 
 
 def _risks(assessment: Assessment, tuning_indicated: bool) -> list[Risk]:
@@ -64,8 +76,8 @@ def _risks(assessment: Assessment, tuning_indicated: bool) -> list[Risk]:
             "update or retraining against it before shipping.",
         ),
     ]
-    if tuning_indicated or answers["vendor_lock_in_concern"] != "low":
-        concern = choice_label("vendor_lock_in_concern", answers["vendor_lock_in_concern"])
+    if tuning_indicated or answers.get("vendor_lock_in_concern") != "low":
+        concern = choice_text("vendor_lock_in_concern", answers.get("vendor_lock_in_concern"))
         risks.append(
             Risk(
                 "Lock-in to one provider",
@@ -143,7 +155,7 @@ def report_context(
         "primary_cost": primary_row,
         "changes_per_year": changes,
         "change_pace": display_answer(assessment.answers, "change_frequency").lower(),
-        "major_change_expected": assessment.answers["major_change_expected"],
+        "major_change_expected": assessment.answers.get("major_change_expected") is True,
         "flexibility_rows": [
             {
                 "label": row["label"],
@@ -163,7 +175,7 @@ def report_context(
         ],
         "risks": _risks(assessment, tuning_indicated),
         "tuning_indicated": tuning_indicated,
-        "pilot_metrics": [choice_label("gaps", gap) for gap in assessment.answers["gaps"]],
+        "pilot_metrics": [choice_text("gaps", gap) for gap in _listed(assessment.answers, "gaps")],
         "sections": answer_rows(assessment),
         "previous": previous,
         **({"changes": comparison(previous, assessment)} if previous else {}),

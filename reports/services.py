@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from advisor.models import Assessment
-from projects.models import AuditEvent
+from advisor.services import ProjectArchived
+from projects.models import AuditEvent, Project
 from projects.services import audit_record
 from reports.content import report_context
 from reports.models import SHARE_SALT, Report, ShareLink
@@ -67,13 +68,16 @@ def report_generate(*, assessment: Assessment, variant: str, by: User) -> tuple[
     """Render and store the report, or return the one already stored for this template version.
 
     Returns the report and whether it was created. Raises `ReportRenderError` if rendering
-    fails; then nothing is stored.
+    fails, and `ProjectArchived` if the project is archived (its stored reports are still
+    returned); then nothing is stored.
     """
     existing = Report.objects.filter(
         assessment=assessment, variant=variant, template_version=REPORT_TEMPLATE_VERSION
     ).first()
     if existing:
         return existing, False
+    if Project.objects.filter(pk=assessment.project_id, status=Project.Status.ARCHIVED).exists():
+        raise ProjectArchived
     try:
         rendered = render_report_pdf(report_context_for(assessment, variant, by))
     except Exception as error:

@@ -11,6 +11,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
 from advisor.models import Assessment
+from advisor.services import ProjectArchived
 from projects.http import OrganizationRequest, audit
 from projects.models import AuditEvent
 from reports import services
@@ -64,6 +65,9 @@ def report_generate(request: OrganizationRequest, project_pk: int, pk: int) -> H
             request,
             "The PDF could not be generated. Nothing was changed; please try again in a moment.",
         )
+        return redirect(assessment.url("result"))
+    except ProjectArchived:
+        messages.error(request, "This project is archived: restore it to generate new reports.")
         return redirect(assessment.url("result"))
     if created:
         audit(request, AuditEvent.Action.GENERATED, report)

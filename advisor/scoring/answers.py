@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import islice
 from typing import Final
 
 from advisor.scoring.prices import check_assumption_overrides
@@ -326,21 +327,61 @@ UNKNOWABLE_FIELDS: Final = (
 """Answers a person may honestly not know yet on a first client call; contract order."""
 
 
+MAX_REPORTED_PROBLEMS: Final = 20
+"""Problems listed in a refusal; the rest are counted, so a hostile file gets a short answer."""
+
+_MAX_SHOWN_NAME: Final = 60
+
+
 class InvalidAnswers(ValueError):
     """Raised with every problem found; `errors` maps each bad field to what is allowed."""
 
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors: dict[str, str] = dict(sorted(errors.items()))
-        super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
+        lines = (f"{name}: {message}" if name else message for name, message in self.problems())
+        super().__init__("; ".join(lines))
+
+    def problems(self, limit: int = MAX_REPORTED_PROBLEMS) -> list[tuple[str, str]]:
+        """The first `limit` problems as (field, message), long names shortened; when there are
+        more, a last ("", "and N more problems")."""
+        shown = [(_name(name), message) for name, message in islice(self.errors.items(), limit)]
+        if len(self.errors) > limit:
+            shown.append(("", f"and {len(self.errors) - limit:,} more problems"))
+        return shown
+
+
+def _name(name: str) -> str:
+    return name if len(name) <= _MAX_SHOWN_NAME else name[: _MAX_SHOWN_NAME - 3] + "..."
 
 
 def _shown(value: object) -> str:
-    """Render a received value the way it looked in the JSON, kept short."""
-    try:
-        text = json.dumps(value, allow_nan=True)
-    except (TypeError, ValueError):
-        text = repr(value)
+    """Render a received value the way it looked in the JSON, kept short.
+
+    Looks only at the start of long strings, lists and objects, so refusing a huge value costs
+    no more than refusing a small one.
+    """
+    text = _sketch(value, depth=2)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _sketch(value: object, *, depth: int) -> str:
+    if value is None or isinstance(value, bool | float):
+        return json.dumps(value, allow_nan=True)
+    if isinstance(value, int):
+        # Python refuses to print integers beyond 4,300 digits; no answer is near that.
+        return str(value) if value.bit_length() < 4_000 else "a number over 1,000 digits long"
+    if isinstance(value, str):
+        return json.dumps(value[:40])
+    if isinstance(value, list | tuple):
+        items = [_sketch(item, depth=depth - 1) for item in value[:3]] if depth else ["..."]
+        return f"[{', '.join(items)}{', ...' if len(value) > len(items) else ''}]"
+    if isinstance(value, Mapping):
+        pairs = [
+            f"{_sketch(str(key), depth=0)}: {_sketch(item, depth=depth - 1) if depth else '...'}"
+            for key, item in islice(value.items(), 3)
+        ]
+        return f"{{{', '.join(pairs)}{', ...' if len(value) > len(pairs) else ''}}}"
+    return repr(value)  # say, a LongNumber from an answers file, which keeps its repr short
 
 
 def _is_number(value: object) -> bool:
@@ -367,17 +408,25 @@ def _check_field(spec: FieldSpec, value: object) -> tuple[object, str | None]:
                 return None, problem
             if spec.kind is FieldKind.INTEGER and not isinstance(value, int):
                 return None, problem
-            number = float(value)  # type: ignore[arg-type]
-            if not math.isfinite(number) or not (
-                (spec.minimum or 0) <= number <= (spec.maximum or 0)
-            ):
+            # Compared as they are: Python compares ints and floats exactly, and float() of a
+            # 400-digit integer would overflow.
+            number: float = value  # type: ignore[assignment]
+            if isinstance(number, float) and not math.isfinite(number):
                 return None, problem
-            return (value if spec.kind is FieldKind.INTEGER else number), None
+            if not (spec.minimum or 0) <= number <= (spec.maximum or 0):
+                return None, problem
+            return (number if spec.kind is FieldKind.INTEGER else float(number)), None
 
 
 def _check_list(spec: FieldSpec, value: object) -> tuple[object, str | None]:
     if not isinstance(value, list | tuple):
         return None, f"{spec.describe()} (got {_shown(value)})"
+    # Refused before looking at the items: validation stays linear however long the list.
+    if len(value) > len(spec.choices):
+        return (
+            None,
+            f"{spec.describe()}, so at most {len(spec.choices)} values (got {len(value):,})",
+        )
     unknown = [item for item in value if not (isinstance(item, str) and item in spec.choices)]
     if unknown:
         return None, f"{spec.describe()} (got {_shown(unknown[0])})"
@@ -425,6 +474,8 @@ def parse_answers(data: object) -> tuple[Answers, Mapping[str, float]]:
 
 def _check_unknown(value: object) -> tuple[tuple[str, ...], str | None]:
     allowed = f"must be a list of distinct answers from: {', '.join(UNKNOWABLE_FIELDS)}"
+    if isinstance(value, list | tuple) and len(value) > len(UNKNOWABLE_FIELDS):
+        return (), f"{allowed}, so at most {len(UNKNOWABLE_FIELDS)} (got {len(value):,})"
     if not isinstance(value, list | tuple) or any(
         not isinstance(item, str) or item not in UNKNOWABLE_FIELDS for item in value
     ):

@@ -274,15 +274,29 @@ class Assumptions:
         source: str = OVERRIDE_SOURCE,
         as_of: str | None = None,
     ) -> "Assumptions":
-        """Return a copy with some figures replaced; names must be in `ASSUMPTION_SPECS`."""
-        unknown = sorted(set(overrides) - set(ASSUMPTION_SPECS))
-        if unknown:
-            raise ValueError(f"unknown assumptions: {', '.join(unknown)}")
+        """Return a copy with some figures replaced.
+
+        Raises `ValueError` naming (the first few) names not in `ASSUMPTION_SPECS` and values
+        out of range.
+        """
+        values, errors = check_assumption_overrides(overrides)
+        if errors:
+            unknown = sorted(str(name) for name in overrides if name not in ASSUMPTION_SPECS)
+            wrong = sorted(n for n in overrides if n in ASSUMPTION_SPECS and n not in values)
+            raise ValueError(
+                "; ".join(
+                    f"{what}: {_first_few(names)}"
+                    for what, names in (
+                        ("unknown assumptions", unknown),
+                        ("assumptions out of range", wrong),
+                    )
+                    if names
+                )
+            )
         if not overrides:
             return self
         kept = tuple(entry for entry in self.overridden if entry[0] not in overrides)
         added = tuple((name, source, as_of) for name in sorted(overrides))
-        values = {name: float(value) for name, value in overrides.items()}
         return replace(self, **values, overridden=tuple(sorted(kept + added)))
 
     def listed(self) -> tuple[Assumption, ...]:
@@ -364,26 +378,42 @@ def default_assumptions() -> Assumptions:
     return Assumptions(**values)
 
 
+def _first_few(names: list[str], shown: int = 5) -> str:
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+_KNOWN_ASSUMPTIONS: Final = f"may only name known assumptions: {', '.join(ASSUMPTION_SPECS)}"
+
+
 def check_assumption_overrides(data: object) -> tuple[dict[str, float], dict[str, str]]:
-    """Validate an `assumptions` object: return the overrides and errors keyed `assumptions.x`."""
+    """Validate an `assumptions` object: return the overrides and errors keyed `assumptions.x`.
+
+    The known names are listed once, under `assumptions`, however many unknown ones there are.
+    """
     if not isinstance(data, Mapping):
         return {}, {"assumptions": "must be an object mapping assumption names to numbers"}
     overrides: dict[str, float] = {}
     errors: dict[str, str] = {}
+    unknown_names = False
     for name, value in data.items():
         key = f"assumptions.{name}"
         spec = ASSUMPTION_SPECS.get(name) if isinstance(name, str) else None
         if spec is None:
-            errors[key] = f"is not a known assumption; known: {', '.join(ASSUMPTION_SPECS)}"
+            errors[key] = "is not a known assumption; check the spelling"
+            unknown_names = True
         elif (
             isinstance(value, bool)
             or not isinstance(value, int | float)
-            or not math.isfinite(value)
+            # A float may be NaN or infinite; an int of any size compares exactly below.
+            or (isinstance(value, float) and not math.isfinite(value))
             or not 0 <= value <= spec.maximum
         ):
             errors[key] = f"must be a number from 0 to {spec.maximum:,.10g} ({spec.unit})"
         else:
             overrides[name] = float(value)
+    if unknown_names:
+        errors["assumptions"] = _KNOWN_ASSUMPTIONS  # said once, however many names are unknown
     return overrides, errors
 
 

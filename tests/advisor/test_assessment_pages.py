@@ -95,7 +95,8 @@ def test_importing_an_export_starts_a_prefilled_draft(alice: HttpClient, acme: A
         (b"[1, 2]", "must be a JSON object"),
         (json.dumps({**sample_input(), "example_count": -3}).encode(), "example_count must be"),
         (json.dumps({**sample_input(), "colour": "red"}).encode(), "colour is not a known answer"),
-        (b"{}", "task_type is required"),
+        (b"{}", "build_budget is required"),
+        (b"{}", "and 6 more problems"),
         (b" " * (300 * 1024), "larger than 256 KB"),
     ],
 )
@@ -156,3 +157,71 @@ def test_answers_read_naturally(field: str, value: object, shown: str) -> None:
     from advisor.presentation import format_answer
 
     assert format_answer(field, value) == shown
+
+
+def import_file(http: HttpClient, project_pk: int, content: bytes):
+    upload = io.BytesIO(content)
+    upload.name = "answers.json"
+    return http.post(reverse("advisor:import", args=[project_pk]), {"file": upload}, follow=True)
+
+
+def _raw(field: str, literal: str) -> bytes:
+    return json.dumps(sample_input(**{field: "__raw__"})).replace('"__raw__"', literal).encode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param(
+            b"[" * 100_000 + b"]" * 100_000,
+            "The file is nested more than 10 levels deep",
+            id="nested 100,000 deep",
+        ),
+        pytest.param(
+            _raw("example_count", "9" * 5_000),
+            "example_count must be a whole number from 0 to 10,000,000 (got a number of 5,000",
+            id="5,000-digit integer",
+        ),
+        pytest.param(
+            _raw("similar_clients", "9" * 400),
+            "similar_clients must be a whole number from 1 to 100,000",
+            id="400-digit integer",
+        ),
+        pytest.param(
+            json.dumps(sample_input(assumptions={"labour_rate_per_hour": 10**400})).encode(),
+            "assumptions.labour_rate_per_hour must be a number from 0 to",
+            id="400-digit assumption",
+        ),
+        pytest.param(
+            json.dumps(
+                sample_input(prompting_status="falls_short", gaps=["cost"] * 36_000),
+                separators=(",", ":"),
+            ).encode(),
+            "gaps must be a list of distinct values",
+            id="36,000 gaps",
+        ),
+    ],
+)
+def test_a_hostile_import_says_why_and_creates_nothing(
+    alice: HttpClient, acme: Agency, content: bytes, message: str
+) -> None:
+    response = import_file(alice, acme.project.pk, content)
+
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&quot;", '"')
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_thousands_of_import_problems_give_a_short_message(alice: HttpClient, acme: Agency) -> None:
+    unknown = {f"{number:x}": 0 for number in range(25_000)}
+    content = json.dumps(sample_input(assumptions=unknown), separators=(",", ":")).encode()
+
+    response = import_file(alice, acme.project.pk, content)
+
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.endswith("and 24,981 more problems")
+    assert message.count("labour_rate_per_hour") == 1
+    assert len(message) < 5_000
+    assert not Assessment.objects.exists()

@@ -1,6 +1,7 @@
 import pytest
 
 from advisor import questionnaire
+from advisor.forms import DONT_KNOW, YES_NO, StepForm
 from advisor.scoring import ANSWER_FIELDS, UNKNOWABLE_FIELDS, parse_answers
 from advisor.scoring.examples import sample_input
 
@@ -47,3 +48,38 @@ def test_engine_input_neutralises_questions_that_do_not_apply() -> None:
 )
 def test_token_estimate_is_about_four_characters_a_token(text: str, tokens: int) -> None:
     assert questionnaire.estimate_tokens(text) == tokens
+
+
+def test_the_wizards_dont_know_can_never_be_a_real_answer() -> None:
+    for spec in ANSWER_FIELDS.values():
+        assert DONT_KNOW not in spec.choices, spec.name
+    assert DONT_KNOW not in dict(YES_NO)
+
+
+def test_a_real_answer_spelled_unknown_is_kept_not_read_as_dont_know() -> None:
+    step = questionnaire.STEPS_BY_SLUG["data"]
+    posted = {"version": "1", "example_count": "40", "data_coverage": "unknown"}
+    form = StepForm(posted, fields=step.fields)
+
+    assert form.is_valid(), form.errors
+    assert form.unknown_answers() == ()
+    assert form.answers()["data_coverage"] == "unknown"
+
+
+def test_dont_know_is_offered_and_accepted_only_where_a_question_allows_it() -> None:
+    step = questionnaire.STEPS_BY_SLUG["change"]
+    posted = {
+        "version": "1",
+        "change_frequency": DONT_KNOW,
+        "major_change_expected": DONT_KNOW,
+        "similar_clients": "2",
+        "base_model_stability": "stable",
+    }
+    form = StepForm(posted, fields=step.fields)
+    assert form.is_valid(), form.errors
+    assert form.unknown_answers() == ("change_frequency", "major_change_expected")
+
+    data_step = questionnaire.STEPS_BY_SLUG["use-case"]
+    refused = StepForm({"version": "1", "task_type": DONT_KNOW}, fields=data_step.fields)
+    assert not refused.is_valid()
+    assert "task_type" in refused.errors

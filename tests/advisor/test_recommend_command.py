@@ -178,3 +178,106 @@ def test_the_real_command_prints_json_for_valid_answers() -> None:
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["horizon_months"] == 24
+
+
+def with_raw(field: str, literal: str) -> str:
+    """The sample answers as JSON text, with one answer written as the given raw literal."""
+    marker = "__replace_me__"
+    return json.dumps(sample_input(**{field: marker})).replace(f'"{marker}"', literal)
+
+
+def with_raw_assumption(literal: str) -> str:
+    text = json.dumps(sample_input(assumptions={"labour_rate_per_hour": "__replace_me__"}))
+    return text.replace('"__replace_me__"', literal)
+
+
+HOSTILE_FILES = [
+    pytest.param(
+        "[" * 100_000 + "]" * 100_000,
+        "standard input is nested more than 10 levels deep",
+        id="nested 100,000 deep",
+    ),
+    pytest.param(
+        '{"a": ' * 50 + "1" + "}" * 50,
+        "standard input is nested more than 10 levels deep",
+        id="nested 50 deep",
+    ),
+    pytest.param(
+        with_raw("example_count", "9" * 5_000),
+        "example_count: must be a whole number from 0 to 10,000,000 (got a number of 5,000",
+        id="5,000-digit integer",
+    ),
+    pytest.param(
+        with_raw("build_budget", "-" + "9" * 400),
+        "build_budget: must be a number from 0 to 1,000,000,000",
+        id="400-digit integer",
+    ),
+    pytest.param(
+        with_raw_assumption("9" * 400),
+        "assumptions.labour_rate_per_hour: must be a number from 0 to",
+        id="400-digit assumption",
+    ),
+    pytest.param(
+        with_raw_assumption("9" * 5_000),
+        "assumptions.labour_rate_per_hour: must be a number from 0 to",
+        id="5,000-digit assumption",
+    ),
+    pytest.param(
+        with_raw("weeks_to_launch", "1e999999"),
+        "weeks_to_launch: must be a whole number",
+        id="float overflowing to infinity",
+    ),
+    pytest.param(
+        with_raw("build_budget", "NaN"), "build_budget: must be a number", id="NaN literal"
+    ),
+    pytest.param(
+        json.dumps(
+            sample_input(prompting_status="falls_short", gaps=["cost"] * 36_000),
+            separators=(",", ":"),
+        ),
+        "gaps: must be a list of distinct values from: knowledge",
+        id="36,000 gaps",
+    ),
+    pytest.param(
+        " " * (300 * 1024) + "{}",
+        "standard input is larger than 256 KB",
+        id="over the size limit",
+    ),
+    pytest.param(
+        '{"task_type": "\x00"}', "standard input is not valid JSON", id="control character"
+    ),
+]
+
+
+@pytest.mark.parametrize(("stdin", "named"), HOSTILE_FILES)
+def test_a_hostile_file_is_refused_with_status_2_naming_the_problem(stdin: str, named: str) -> None:
+    message = str(refusal("-", stdin=stdin))
+
+    assert named in message
+    assert len(message) < 5_000
+
+
+def test_a_file_over_the_size_limit_is_refused_like_standard_input(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_bytes(b" " * (256 * 1024) + json.dumps(sample_input()).encode())
+
+    assert str(refusal(str(path))).startswith(f"{path} is larger than 256 KB")
+
+
+def test_thousands_of_unknown_assumptions_get_a_short_answer_naming_the_known_ones_once() -> None:
+    unknown = {f"{number:x}": 0 for number in range(25_000)}  # short names: a file under 256 KB
+    compact = json.dumps(sample_input(assumptions=unknown), separators=(",", ":"))
+    message = str(refusal("-", stdin=compact))
+
+    assert message.count("labour_rate_per_hour") == 1
+    assert "  and 24,981 more problems" in message
+    assert len(message.splitlines()) == 22
+    assert len(message) < 5_000
+
+
+def test_the_real_command_refuses_absurd_nesting_without_a_traceback() -> None:
+    result = _manage("-", stdin="[" * 100_000 + "]" * 100_000)
+
+    assert result.returncode == 2
+    assert "standard input is nested more than 10 levels deep" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -6,6 +6,7 @@ from django.db import connections
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from advisor.forms import DONT_KNOW
 from advisor.models import Assessment
 from advisor.questionnaire import STEPS
 from advisor.scoring import parse_answers, recommend
@@ -285,7 +286,7 @@ def test_dont_know_stores_the_stated_assumption_and_lowers_confidence(
     assert alice.post(assessment.step_url("volume"), data).status_code == 302
     assessment.refresh_from_db()
     data = step_post(assessment, "change", answers)
-    data["change_frequency"] = "unknown"
+    data["change_frequency"] = DONT_KNOW
     alice.post(assessment.step_url("change"), data)
     assessment.refresh_from_db()
     assert assessment.answers["monthly_requests"] == 10_000
@@ -309,3 +310,46 @@ def test_dont_know_stores_the_stated_assumption_and_lowers_confidence(
     alice.post(second.step_url("volume"), data)
     second.refresh_from_db()
     assert second.answers["unknown"] == ["change_frequency"]
+
+
+@pytest.mark.django_db
+def test_dont_know_as_an_answer_of_data_coverage_is_kept_and_shown(
+    alice: HttpClient, acme: Agency
+) -> None:
+    # "Don't know" is a real answer of data_coverage, not the wizard's "don't know" box.
+    assessment = start(alice, acme.project)
+    answers = sample_input(data_coverage="unknown")
+    fill_all_steps(alice, assessment, answers)
+    assert assessment.answers["data_coverage"] == "unknown"
+    assert "unknown" not in assessment.answers
+
+    step = alice.get(assessment.step_url("data"))
+    assert step.context["form"].initial["data_coverage"] == "unknown"
+    review = alice.get(assessment.url("review"))
+    assert review.status_code == 200
+    assert review.context["errors"] == {}
+    rows = {row.field: row.value for _, rows in review.context["sections"] for row in rows}
+    assert rows["data_coverage"] == "Don't know"
+    assert alice.get(assessment.url("resume"))["Location"] == assessment.url("review")
+    assert alice.get(assessment.url("export")).status_code == 200
+    assert alice.post(assessment.url("submit"))["Location"] == assessment.url("result")
+
+
+@pytest.mark.django_db
+def test_a_nul_character_typed_into_an_answer_is_dropped_not_a_500(
+    alice: HttpClient, acme: Agency
+) -> None:
+    # PostgreSQL cannot store U+0000 in JSON; what was typed is kept without it.
+    assessment = start(alice, acme.project)
+    data = step_post(assessment, "data", sample_input())
+    data["example_count"] = "12\x00 examples"
+    data["example_sources"] = ["manual\x00"]
+
+    response = alice.post(assessment.step_url("data"), data)
+
+    assert response.status_code == 422
+    assessment.refresh_from_db()
+    assert assessment.pending_inputs == {
+        "example_count": "12 examples",
+        "example_sources": ["manual"],
+    }

@@ -15,6 +15,7 @@ from advisor.scoring import (
     recommend_from_input,
     recommendation_as_text,
 )
+from advisor.scoring.answers_file import MAX_FILE_BYTES, UnreadableFile, read_answers_file
 
 # Usage errors exit with 2, like argparse's own: the input was wrong, not the program.
 USAGE_ERROR = 2
@@ -51,18 +52,16 @@ class Command(BaseCommand):
                 f"--horizon-months must be from 1 to {MAX_HORIZON_MONTHS} (got {horizon})",
                 returncode=USAGE_ERROR,
             )
-        name, text = _read(options["file"], options.get("stdin") or sys.stdin)
+        name, raw = _read(options["file"], options.get("stdin") or sys.stdin)
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise CommandError(
-                f"{name} is not valid JSON: {error}", returncode=USAGE_ERROR
-            ) from None
-        try:
+            data = read_answers_file(raw)
             recommendation = recommend_from_input(data, horizon_months=horizon)
+        except UnreadableFile as unreadable:
+            raise CommandError(f"{name} {unreadable}", returncode=USAGE_ERROR) from None
         except InvalidAnswers as invalid:
             problems = "\n".join(
-                f"  {field}: {message}" for field, message in invalid.errors.items()
+                f"  {field}: {message}" if field else f"  {message}"
+                for field, message in invalid.problems()
             )
             raise CommandError(
                 f"{name} has invalid answers:\n{problems}", returncode=USAGE_ERROR
@@ -73,12 +72,22 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(recommendation.to_dict(), indent=2))
 
 
-def _read(file: str, stdin: TextIO) -> tuple[str, str]:
-    """Return a name for messages and the text of the file, or of standard input for '-'."""
+def _read(file: str, stdin: TextIO) -> tuple[str, bytes]:
+    """Return a name for messages and the bytes of the file, or of standard input for '-'.
+
+    Reads at most one byte more than an answers file may hold, so a huge input is refused
+    without being read whole.
+    """
+    limit = MAX_FILE_BYTES + 1
     if file == "-":
-        return "standard input", stdin.read()
+        binary = getattr(stdin, "buffer", None)
+        if binary is not None:
+            return "standard input", binary.read(limit)
+        # A text stream (as tests pass): a character is at least one byte, so this is enough.
+        return "standard input", stdin.read(limit).encode("utf-8", "surrogatepass")
     try:
-        return file, Path(file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        with Path(file).open("rb") as opened:
+            return file, opened.read(limit)
+    except OSError as error:
+        reason = error.strerror or str(error)
         raise CommandError(f"Cannot read {file}: {reason}", returncode=USAGE_ERROR) from None

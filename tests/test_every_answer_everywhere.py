@@ -1,0 +1,227 @@
+"""Every choice of every question, and every "don't know", goes in through the wizard and shows
+on every page: review, result, compare, export, report preview and the PDF.
+
+Round-robin keeps it fast: eight assessments (the most choices any question has) each answer
+every question, the i-th taking each question's i-th choice, and the last one says "don't
+know" wherever a question allows it. The PDFs alternate variant: assessment 2k gets the
+executive summary, 2k+1 the full report, whose "what changed" table shows 2k's answers beside
+its own, so every value reaches a real WeasyPrint PDF, read back with pypdf.
+"""
+
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+from pypdf import PdfReader
+
+from advisor import questionnaire, services
+from advisor.forms import DONT_KNOW
+from advisor.models import Assessment
+from advisor.presentation import format_answer
+from advisor.scoring import (
+    ANSWER_FIELDS,
+    UNKNOWABLE_FIELDS,
+    FieldKind,
+    choice_label,
+    parse_answers,
+)
+from advisor.scoring.examples import sample_input
+from tests.advisor.wizard import step_post
+from tests.conftest import Agency
+
+ROUNDS = max(len(spec.choices) for spec in ANSWER_FIELDS.values())
+PROMPTING = ANSWER_FIELDS["prompting_status"].choices
+FALLS_SHORT_ROUNDS = [i for i in range(ROUNDS) if PROMPTING[i % len(PROMPTING)] == "falls_short"]
+DONT_KNOW_ROUND = ROUNDS - 1
+CHANGES_HEADING = "What changed since the previous assessment"
+
+
+def round_answers(i: int) -> dict[str, object]:
+    """The contract answers of round i: every question's i-th choice (round-robin)."""
+    answers = sample_input()
+    for field, spec in ANSWER_FIELDS.items():
+        if spec.kind is FieldKind.CHOICE:
+            answers[field] = spec.choices[i % len(spec.choices)]
+        elif spec.kind is FieldKind.BOOLEAN:
+            answers[field] = i % 2 == 1
+    sources = ANSWER_FIELDS["example_sources"].choices
+    answers["example_sources"] = list(sources[: i % (len(sources) + 1)])  # none, one, two...
+    if i in FALLS_SHORT_ROUNDS:  # the gaps are shared out among the rounds that ask them
+        gaps = ANSWER_FIELDS["gaps"].choices
+        answers["gaps"] = list(gaps[FALLS_SHORT_ROUNDS.index(i) :: len(FALLS_SHORT_ROUNDS)])
+    else:
+        answers["gaps"], answers["structured_output_tried"] = [], False
+    if i == DONT_KNOW_ROUND:
+        for field in UNKNOWABLE_FIELDS:
+            answers[field] = questionnaire.QUESTIONS[field].assumed_if_unknown
+        answers["unknown"] = list(UNKNOWABLE_FIELDS)
+    return answers
+
+
+def shown(answers: dict[str, object], field: str) -> list[str]:
+    """What a person must see for this answer: its labels, or the "don't know" and assumption."""
+    value = answers[field]
+    if field in answers.get("unknown", []):  # type: ignore[operator]
+        return [f"Don't know (assumed: {format_answer(field, value)})"]
+    match ANSWER_FIELDS[field].kind:
+        case FieldKind.CHOICE:
+            return [choice_label(field, str(value))]
+        case FieldKind.MULTIPLE_CHOICE:
+            return [choice_label(field, item) for item in value] or ["None"]  # type: ignore[attr-defined]
+        case FieldKind.BOOLEAN:
+            return ["Yes" if value else "No"]
+    return []  # numbers are the same in every round; the sweep is about choices
+
+
+def applicable(answers: dict[str, object]) -> Iterator[str]:
+    for step in questionnaire.STEPS:
+        yield from questionnaire.applicable_fields(step, answers)
+
+
+def assert_shows(text: str, answers: dict[str, object], fields: Iterator[str] | list[str]) -> None:
+    flat = " ".join(text.split())
+    for field in fields:
+        for label in shown(answers, field):
+            assert label in flat, (field, label)
+
+
+def page(http: HttpClient, url: str) -> str:
+    response = http.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    # Compare with the text as a person reads it: the page escapes quotes and ampersands.
+    return response.content.decode().replace("&#x27;", "'").replace("&amp;", "&")
+
+
+def fill_in(http: HttpClient, assessment: Assessment, answers: dict[str, object]) -> None:
+    """Answer every step through the wizard, ticking "don't know" where the answers say so."""
+    unknown = answers.get("unknown", [])
+    for step in questionnaire.STEPS:
+        assessment.refresh_from_db()
+        data = step_post(assessment, step.slug, answers)
+        for field in set(step.fields) & set(unknown):  # type: ignore[arg-type]
+            if ANSWER_FIELDS[field].kind is FieldKind.INTEGER:
+                data[field], data[f"{field}_unknown"] = "", "on"
+            else:
+                data[field] = DONT_KNOW
+        response = http.post(assessment.step_url(step.slug), data)
+        assert response.status_code == 302, (step.slug, response.status_code)
+    assessment.refresh_from_db()
+
+
+def pdf_text(http: HttpClient, assessment: Assessment, variant: str, *, back_to: str) -> str:
+    """The report's last pages as pypdf reads them, back to the one holding `back_to` (reading
+    text is slow in pure Python, and the answers sit at the end)."""
+    url = reverse("reports:generate", args=[assessment.project_id, assessment.pk])
+    response = http.post(url, {"variant": variant, "then": "download"}, follow=True)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    texts: list[str] = []
+    for pdf_page in reversed(reader.pages):
+        texts.insert(0, pdf_page.extract_text())
+        if back_to in " ".join(texts[0].split()):
+            break
+    return " ".join(texts)
+
+
+def test_the_rounds_cover_every_choice_and_every_dont_know() -> None:
+    covered = set()
+    for i in range(ROUNDS):
+        answers = round_answers(i)
+        parse_answers(answers)
+        for field in applicable(answers):
+            value = answers[field]
+            for item in value if isinstance(value, list) else [value]:
+                covered.add((field, item))
+    choices = {(f, c) for f, spec in ANSWER_FIELDS.items() for c in spec.choices}
+    choices |= {
+        (f, b) for f, s in ANSWER_FIELDS.items() if s.kind is FieldKind.BOOLEAN for b in (0, 1)
+    }
+    assert choices <= covered, choices - covered
+    assert ("data_coverage", "unknown") in covered  # the real answer spelled like "don't know"
+    assert round_answers(DONT_KNOW_ROUND)["unknown"] == list(UNKNOWABLE_FIELDS)
+
+
+@pytest.mark.django_db
+def test_every_answer_shows_on_every_page_and_in_the_pdf(
+    alice: HttpClient, acme: Agency, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    submitted: list[tuple[Assessment, dict[str, object]]] = []
+    for i in range(ROUNDS):
+        answers = round_answers(i)
+        assessment = services.assessment_start(project=acme.project, by=acme.admin.user)
+        fill_in(alice, assessment, answers)
+        expected = parse_answers(answers)[0].to_dict()
+        assert assessment.validation_errors() == {}, i
+
+        assert_shows(page(alice, assessment.url("review")), answers, applicable(answers))
+        exported = json.loads(page(alice, assessment.url("export")))
+        assert parse_answers(exported)[0].to_dict() == expected  # an export always imports
+
+        assert alice.post(assessment.url("submit"))["Location"] == assessment.url("result")
+        assessment.refresh_from_db()
+        assert assessment.answers == expected, i
+        assert_shows(page(alice, assessment.url("result")), answers, applicable(answers))
+        for variant in ("full", "executive"):
+            url = reverse("reports:preview", args=[acme.project.pk, assessment.pk, variant])
+            preview = page(alice, url)
+            if variant == "full":
+                assert_shows(preview, answers, applicable(answers))
+
+        if submitted:
+            older, before = submitted[-1]
+            url = reverse("advisor:compare", args=[acme.project.pk])
+            compared = page(alice, f"{url}?a={older.pk}&b={assessment.pk}")
+            changed = [f for f in ANSWER_FIELDS if shown(before, f) != shown(answers, f)]
+            assert_shows(compared, before, changed)
+            assert_shows(compared, answers, changed)
+
+        if i % 2 == 0:
+            assert "Next steps" in pdf_text(alice, assessment, "executive", back_to="Next steps")
+        else:
+            text = pdf_text(alice, assessment, "full", back_to=CHANGES_HEADING)
+            assert_shows(text, answers, applicable(answers))
+            older, before = submitted[-1]
+            changed = [f for f in ANSWER_FIELDS if shown(before, f) != shown(answers, f)]
+            assert changed
+            assert_shows(text, before, changed)
+        submitted.append((assessment, answers))
+
+
+@pytest.mark.django_db
+def test_answers_the_contract_no_longer_allows_still_show_everywhere(
+    alice: HttpClient, acme: Agency
+) -> None:
+    # Say a later questionnaire drops a choice: frozen assessments must still show.
+    first, second = (
+        services.assessment_submit(
+            assessment=services.assessment_start(
+                project=acme.project, by=acme.admin.user, answers=round_answers(i)
+            ),
+            by=acme.admin.user,
+        )
+        for i in (1, 2)
+    )
+    odd = {
+        "change_frequency": "hourly",
+        "vendor_lock_in_concern": None,
+        "major_change_expected": "perhaps",
+        "gaps": ["vibes"],
+        "example_count": 10**400,
+        "unknown": "everything",
+    }
+    Assessment.objects.filter(pk=second.pk).update(answers={**second.answers, **odd})
+
+    result = page(alice, second.url("result"))
+    assert "“hourly”" in result and "“vibes”" in result
+    url = reverse("advisor:compare", args=[acme.project.pk])
+    assert "“hourly”" in page(alice, f"{url}?a={first.pk}&b={second.pk}")
+    for variant in ("full", "executive"):
+        preview = page(
+            alice, reverse("reports:preview", args=[acme.project.pk, second.pk, variant])
+        )
+        assert variant == "executive" or "“hourly”" in preview
