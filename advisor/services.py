@@ -11,13 +11,10 @@ from advisor.models import Assessment
 from advisor.scoring import (
     UNKNOWABLE_FIELDS,
     UNKNOWN_KEY,
-    Answers,
-    Assumptions,
-    approach_costs,
+    cost_snapshot,
     default_assumptions,
     parse_answers,
     recommend,
-    total_cost_of_ownership,
 )
 from advisor.scoring.answers import InvalidAnswers
 from projects.models import Project
@@ -134,25 +131,6 @@ def assessment_save_step(
     return current
 
 
-def cost_snapshot(answers: Answers, assumptions: Assumptions) -> dict[str, object]:
-    """Costs to freeze with a result: TCO per horizon, and each approach's month-by-month
-    cumulative cost for the chart."""
-    costs = approach_costs(answers, assumptions)
-    longest = max(COST_HORIZONS_MONTHS)
-    return {
-        "horizons": {
-            str(months): total_cost_of_ownership(
-                answers, horizon_months=months, assumptions=assumptions, costs=costs
-            ).to_dict()
-            for months in COST_HORIZONS_MONTHS
-        },
-        "cumulative": {
-            str(approach): [round(cost.cumulative(month), 2) for month in range(longest + 1)]
-            for approach, cost in costs.items()
-        },
-    }
-
-
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     """Validate every answer, run the engine and freeze the result with the rules that made it.
@@ -172,8 +150,13 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     recommendation = recommend(answers, assumptions=assumptions)
     current.answers = answers.to_dict()
     current.recommendation = recommendation.to_dict()
-    current.ruleset_version = recommendation.ruleset_version
-    current.costs = cost_snapshot(answers, assumptions)
+    current.ruleset_version = recommendation.scoring.ruleset_version
+    current.costs = cost_snapshot(
+        answers,
+        horizons=COST_HORIZONS_MONTHS,
+        assumptions=assumptions,
+        costs=recommendation.scoring.costs,
+    )
     current.status = Assessment.Status.SUBMITTED
     current.submitted_by = by
     current.submitted_at = timezone.now()

@@ -28,6 +28,10 @@ from advisor.scoring.answers import (
     VendorLockInConcern,
     parse_answers,
 )
+from advisor.scoring.blockers import fine_tuning_blockers
+from advisor.scoring.contract import CostSnapshotDict, RecommendationDict
+from advisor.scoring.factors import RULES, Factor
+from advisor.scoring.hybrid import HybridPart
 from advisor.scoring.labels import (
     APPROACH_DESCRIPTIONS,
     APPROACH_LABELS,
@@ -59,15 +63,7 @@ from advisor.scoring.recommendation import (
     recommend,
     recommend_from_input,
 )
-from advisor.scoring.rules import (
-    RULESET_VERSION,
-    Factor,
-    FactorCode,
-    HybridPart,
-    Scoring,
-    fine_tuning_blockers,
-    score,
-)
+from advisor.scoring.rules import RULESET_VERSION, Scoring, score
 from advisor.scoring.sensitivity import SensitivityItem, sensitivity
 from advisor.scoring.tco import (
     DEFAULT_HORIZON_MONTHS,
@@ -75,6 +71,7 @@ from advisor.scoring.tco import (
     ApproachCost,
     CostOfOwnership,
     approach_costs,
+    cost_snapshot,
     total_cost_of_ownership,
 )
 from advisor.scoring.text import recommendation_as_text
@@ -90,6 +87,7 @@ __all__ = [
     "DEFAULT_HORIZON_MONTHS",
     "MAX_HORIZON_MONTHS",
     "PROMPTING_APPROACHES",
+    "RULES",
     "RULESET_VERSION",
     "STAGE_LABELS",
     "STAGE_PHRASES",
@@ -106,12 +104,12 @@ __all__ = [
     "ChangeFrequency",
     "Confidence",
     "CostOfOwnership",
+    "CostSnapshotDict",
     "DataCoverage",
     "DomainSpecificity",
     "ExampleSource",
     "ExternalKnowledge",
     "Factor",
-    "FactorCode",
     "FieldKind",
     "FieldSpec",
     "Gap",
@@ -120,6 +118,7 @@ __all__ = [
     "OutputFormat",
     "PromptingStatus",
     "Recommendation",
+    "RecommendationDict",
     "ReliabilityRequirement",
     "Scoring",
     "SensitivityItem",
@@ -129,6 +128,7 @@ __all__ = [
     "VendorLockInConcern",
     "approach_costs",
     "choice_label",
+    "cost_snapshot",
     "default_assumptions",
     "field_choices",
     "fine_tuning_blockers",

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Final
 
+from advisor.scoring.contract import AssumptionDict
+
 RATES_AS_OF: Final = "2026-11-01"
 RATE_CARD_SOURCE: Final = "Advisor rate card"
 OVERRIDE_SOURCE: Final = "override in the input file"
@@ -61,9 +63,9 @@ class Assumption:
     model: str | None = None
     provider: str | None = None
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> AssumptionDict:
         """Return JSON-ready data."""
-        data: dict[str, object] = {
+        data: AssumptionDict = {
             "name": self.name,
             "value": self.value,
             "unit": self.unit,
@@ -71,7 +73,7 @@ class Assumption:
             "as_of": self.as_of,
             "source": self.source,
         }
-        if self.model is not None:
+        if self.model is not None and self.provider is not None:
             data["model"] = self.model
             data["provider"] = self.provider
         return data

@@ -1,13 +1,13 @@
 """The entry point: answers in, a recommendation an agency can defend out."""
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from advisor.scoring.answers import Answers, parse_answers
+from advisor.scoring.contract import RecommendationDict
 from advisor.scoring.labels import APPROACH_LABELS, BLOCKER_ACTIONS
-from advisor.scoring.outcomes import Approach, Blocker, Confidence, Stage
+from advisor.scoring.outcomes import Stage
 from advisor.scoring.prices import Assumptions, default_assumptions
-from advisor.scoring.rules import Factor, HybridPart, Scoring, listing, score
+from advisor.scoring.rules import Scoring, score
 from advisor.scoring.sensitivity import SensitivityItem, sensitivity
 from advisor.scoring.tco import (
     DEFAULT_HORIZON_MONTHS,
@@ -15,55 +15,43 @@ from advisor.scoring.tco import (
     CostOfOwnership,
     total_cost_of_ownership,
 )
+from advisor.scoring.wording import listing
 
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
-    """Everything the result page, the PDF and the CLI show for one project."""
+    """Everything the result page, the PDF and the CLI show for one project: the rules'
+    scoring, a headline, what would change it and the costs over a horizon."""
 
-    ruleset_version: str
+    scoring: Scoring
     headline: str
-    stage: Stage
-    primary_approach: Approach
-    later_stages: tuple[Stage, ...]
-    hybrid: tuple[HybridPart, ...]
-    scores: Mapping[Approach, int]
-    confidence: Confidence
-    confidence_notes: tuple[str, ...]
-    blockers: tuple[Blocker, ...]
-    blocker_notes: Mapping[Blocker, str]
-    factors: tuple[Factor, ...]
     sensitivity: tuple[SensitivityItem, ...]
     tco: CostOfOwnership
-
-    @property
-    def fine_tuning_feasible(self) -> bool:
-        """True when no prerequisite of fine-tuning is missing."""
-        return not self.blockers
 
     @property
     def horizon_months(self) -> int:
         """The months the total cost of ownership covers."""
         return self.tco.horizon_months
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> RecommendationDict:
         """Return JSON-ready data in the output contract; money in USD rounded to cents."""
+        scoring = self.scoring
         return {
-            "ruleset_version": self.ruleset_version,
+            "ruleset_version": scoring.ruleset_version,
             "headline": self.headline,
-            "stage": str(self.stage),
-            "primary_approach": str(self.primary_approach),
-            "later_stages": [str(stage) for stage in self.later_stages],
-            "hybrid": [part.to_dict() for part in self.hybrid],
-            "scores": {str(approach): value for approach, value in self.scores.items()},
-            "confidence": str(self.confidence),
-            "confidence_notes": list(self.confidence_notes),
+            "stage": str(scoring.stage),
+            "primary_approach": str(scoring.primary_approach),
+            "later_stages": [str(stage) for stage in scoring.later_stages],
+            "hybrid": [part.to_dict() for part in scoring.hybrid],
+            "scores": {str(approach): value for approach, value in scoring.scores.items()},
+            "confidence": str(scoring.confidence),
+            "confidence_notes": list(scoring.confidence_notes),
             "fine_tuning": {
-                "feasible": self.fine_tuning_feasible,
-                "blockers": [str(blocker) for blocker in self.blockers],
-                "notes": {str(blocker): note for blocker, note in self.blocker_notes.items()},
+                "feasible": scoring.fine_tuning_feasible,
+                "blockers": [str(blocker) for blocker in scoring.blockers],
+                "notes": {str(b): note for b, note in scoring.blocker_notes.items()},
             },
-            "factors": [factor.to_dict() for factor in self.factors],
+            "factors": [factor.to_dict() for factor in scoring.factors],
             "sensitivity": [item.to_dict() for item in self.sensitivity],
             "horizon_months": self.horizon_months,
             "tco": self.tco.to_dict(),
@@ -130,18 +118,8 @@ def recommend(
     figures = assumptions or default_assumptions()
     scoring = score(answers, assumptions=figures)
     return Recommendation(
-        ruleset_version=scoring.ruleset_version,
+        scoring=scoring,
         headline=headline(answers, scoring),
-        stage=scoring.stage,
-        primary_approach=scoring.primary_approach,
-        later_stages=scoring.later_stages,
-        hybrid=scoring.hybrid,
-        scores=scoring.scores,
-        confidence=scoring.confidence,
-        confidence_notes=scoring.confidence_notes,
-        blockers=scoring.blockers,
-        blocker_notes=scoring.blocker_notes,
-        factors=scoring.factors,
         sensitivity=sensitivity(answers, scoring, assumptions=figures),
         tco=total_cost_of_ownership(
             answers, horizon_months=horizon_months, assumptions=figures, costs=scoring.costs

@@ -20,15 +20,13 @@ from advisor.scoring.answers import (
     Gap,
     PromptingStatus,
 )
+from advisor.scoring.contract import SensitivityDict
 from advisor.scoring.labels import APPROACH_LABELS, STAGE_PHRASES
 from advisor.scoring.outcomes import Approach, Stage
 from advisor.scoring.prices import Assumptions
-from advisor.scoring.rules import (
-    LIMITED_LAUNCH_WEEKS,
-    PREFERRED_TUNING_EXAMPLES,
-    Scoring,
-    score,
-)
+from advisor.scoring.rules import Scoring, score
+from advisor.scoring.thresholds import LIMITED_LAUNCH_WEEKS, PREFERRED_TUNING_EXAMPLES
+from advisor.scoring.wording import usd
 
 VOLUME_FACTOR: Final = 10  # an order of magnitude: the growth a successful launch brings
 MIN_WHAT_IF_REQUESTS: Final = 100_000  # below this, volume never pays for training
@@ -46,7 +44,7 @@ class SensitivityItem:
     primary_approach: Approach
     text: str
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> SensitivityDict:
         """Return JSON-ready data: the changed answers, the new outcome and a sentence."""
         return {
             "code": self.code,
@@ -179,7 +177,7 @@ def _bigger_build_budget(answers: Answers, scoring: Scoring) -> tuple[str, Answe
     if needed <= answers.build_budget:
         return None
     budget = float(math.ceil(needed / BUDGET_ROUNDING) * BUDGET_ROUNDING)
-    return f"With a build budget of ${budget:,.0f}", replace(answers, build_budget=budget)
+    return f"With a build budget of {usd(budget)}", replace(answers, build_budget=budget)
 
 
 WHAT_IFS: Final[tuple[WhatIf, ...]] = (

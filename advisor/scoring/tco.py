@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from advisor.scoring.answers import Answers, BaseModelStability, ChangeFrequency
+from advisor.scoring.contract import ApproachTotalDict, CostOfOwnershipDict, CostSnapshotDict
 from advisor.scoring.outcomes import PROMPTING_APPROACHES, TUNING_APPROACHES, Approach
 from advisor.scoring.prices import Assumption, Assumptions, default_assumptions
 
@@ -209,7 +210,7 @@ class ApproachTotal:
     total: float
     break_even_month: int | None
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> ApproachTotalDict:
         """Return JSON-ready data, money in USD rounded to cents."""
         cost = self.cost
         return {
@@ -242,7 +243,7 @@ class CostOfOwnership:
     approaches: Mapping[Approach, ApproachTotal]
     assumptions: tuple[Assumption, ...]
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> CostOfOwnershipDict:
         """Return JSON-ready data."""
         return {
             "horizon_months": self.horizon_months,
@@ -279,3 +280,28 @@ def total_cost_of_ownership(
         },
         assumptions=a.listed(),
     )
+
+
+def cost_snapshot(
+    answers: Answers,
+    *,
+    horizons: tuple[int, ...],
+    assumptions: Assumptions,
+    costs: Mapping[Approach, ApproachCost],
+) -> CostSnapshotDict:
+    """The costs to freeze with a result: the TCO at each horizon, and each approach's
+    cumulative cost month by month up to the longest, for the chart. `costs` are those the
+    scoring already computed for the same answers and assumptions."""
+    longest = max(horizons)
+    return {
+        "horizons": {
+            str(months): total_cost_of_ownership(
+                answers, horizon_months=months, assumptions=assumptions, costs=costs
+            ).to_dict()
+            for months in horizons
+        },
+        "cumulative": {
+            str(approach): [round(cost.cumulative(month), 2) for month in range(longest + 1)]
+            for approach, cost in costs.items()
+        },
+    }

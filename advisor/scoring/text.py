@@ -11,6 +11,7 @@ from advisor.scoring.labels import (
 )
 from advisor.scoring.outcomes import Approach
 from advisor.scoring.recommendation import Recommendation
+from advisor.scoring.wording import rounded
 
 WIDTH: Final = 88  # fits a terminal with room to spare
 _BAR_WIDTH: Final = 20  # characters for a score of 100
@@ -27,10 +28,6 @@ def _bullet(text: str, indent: int = 2) -> list[str]:
     )
 
 
-def _money(amount: float) -> str:
-    return f"{amount:,.0f}"
-
-
 def _heading(title: str) -> list[str]:
     return ["", title, "-" * len(title)]
 
@@ -42,35 +39,38 @@ def _names(approaches: tuple[Approach, ...]) -> str:
 def recommendation_as_text(recommendation: Recommendation) -> str:
     """Render every part of the recommendation readably, ending with a newline."""
     rec = recommendation
-    title = f"Recommendation (rules {rec.ruleset_version})"
+    scoring = rec.scoring
+    title = f"Recommendation (rules {scoring.ruleset_version})"
     lines = [title, "=" * len(title), *textwrap.wrap(rec.headline, WIDTH, break_on_hyphens=False)]
     lines.append("")
-    lines.append(f"Next step:         {STAGE_LABELS[rec.stage]}")
-    if rec.later_stages:
-        lines.append(f"Then:              {', '.join(STAGE_LABELS[s] for s in rec.later_stages)}")
-    lines.append(f"Primary approach:  {APPROACH_LABELS[rec.primary_approach]}")
-    lines.append(f"Confidence:        {CONFIDENCE_LABELS[rec.confidence]}")
-    for note in rec.confidence_notes:
+    lines.append(f"Next step:         {STAGE_LABELS[scoring.stage]}")
+    if scoring.later_stages:
+        lines.append(
+            f"Then:              {', '.join(STAGE_LABELS[s] for s in scoring.later_stages)}"
+        )
+    lines.append(f"Primary approach:  {APPROACH_LABELS[scoring.primary_approach]}")
+    lines.append(f"Confidence:        {CONFIDENCE_LABELS[scoring.confidence]}")
+    for note in scoring.confidence_notes:
         lines.extend(_bullet(note, indent=4))
-    if rec.hybrid:
+    if scoring.hybrid:
         lines.extend(_heading("Combined design"))
-        for part in rec.hybrid:
+        for part in scoring.hybrid:
             lines.extend(_bullet(f"{APPROACH_LABELS[part.approach]} for {part.covers}."))
 
     lines.extend(_heading("Fit scores (0-100, higher fits better)"))
-    for approach, value in rec.scores.items():
+    for approach, value in scoring.scores.items():
         bar = "#" * round(value * _BAR_WIDTH / 100)
         lines.append(f"  {APPROACH_LABELS[approach]:<32}{value:>4}  {bar}")
 
-    feasible = "feasible" if rec.fine_tuning_feasible else "not feasible yet"
+    feasible = "feasible" if scoring.fine_tuning_feasible else "not feasible yet"
     lines.extend(_heading(f"Fine-tuning: {feasible}"))
-    if rec.fine_tuning_feasible:
+    if scoring.fine_tuning_feasible:
         lines.extend(_bullet("Every prerequisite holds."))
-    for blocker in rec.blockers:
-        lines.extend(_bullet(f"{BLOCKER_LABELS[blocker]}: {rec.blocker_notes[blocker]}"))
+    for blocker in scoring.blockers:
+        lines.extend(_bullet(f"{BLOCKER_LABELS[blocker]}: {scoring.blocker_notes[blocker]}"))
 
     lines.extend(_heading("Why"))
-    for factor in rec.factors:
+    for factor in scoring.factors:
         moved = []
         if factor.raises:
             moved.append(f"favours {_names(factor.raises)}")
@@ -91,8 +91,8 @@ def recommendation_as_text(recommendation: Recommendation) -> str:
         month = total.break_even_month
         pays_back = f"month {month}" if month is not None else "-"
         lines.append(
-            f"  {APPROACH_LABELS[approach]:<32}{_money(total.cost.one_off):>10}"
-            f"{_money(total.cost.monthly):>10}{_money(total.total):>12}  {pays_back}"
+            f"  {APPROACH_LABELS[approach]:<32}{rounded(total.cost.one_off):>10}"
+            f"{rounded(total.cost.monthly):>10}{rounded(total.total):>12}  {pays_back}"
         )
     lines.extend(
         _bullet(

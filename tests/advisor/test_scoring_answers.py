@@ -278,8 +278,8 @@ def test_every_assumption_has_a_unit_and_a_description() -> None:
 
 def test_unknown_answers_round_trip_and_lower_confidence() -> None:
     from advisor.scoring import UNKNOWABLE_FIELDS, recommend
+    from advisor.scoring.confidence import UNKNOWN_ANSWER_NAMES
     from advisor.scoring.examples import sample_input
-    from advisor.scoring.rules import UNKNOWN_ANSWER_NAMES
 
     assert set(UNKNOWN_ANSWER_NAMES) == set(UNKNOWABLE_FIELDS)
     known, _ = parse_answers(sample_input())
@@ -291,10 +291,10 @@ def test_unknown_answers_round_trip_and_lower_confidence() -> None:
     assert parse_answers(many.to_dict())[0] == many
     assert "unknown" not in known.to_dict()
     levels = ["low", "medium", "high"]
-    base = recommend(known).confidence
-    assert levels.index(recommend(one).confidence) == max(levels.index(base) - 1, 0)
-    assert recommend(many).confidence == "low"
-    assert any("the monthly volume" in note for note in recommend(one).confidence_notes)
+    base = recommend(known).scoring.confidence
+    assert levels.index(recommend(one).scoring.confidence) == max(levels.index(base) - 1, 0)
+    assert recommend(many).scoring.confidence == "low"
+    assert any("the monthly volume" in note for note in recommend(one).scoring.confidence_notes)
 
 
 @pytest.mark.parametrize(

@@ -26,8 +26,9 @@ from advisor.scoring import (
     score,
 )
 from advisor.scoring.answers import MAX_EXAMPLE_COUNT
-from advisor.scoring.rules import MIN_TUNING_EXAMPLES, full_fine_tune_warranted
+from advisor.scoring.factors import full_fine_tune_warranted
 from advisor.scoring.tco import break_even_month
+from advisor.scoring.thresholds import MIN_TUNING_EXAMPLES
 
 
 def _field(spec: FieldSpec) -> st.SearchStrategy[object]:
@@ -164,8 +165,8 @@ def test_each_sensitivity_claim_holds_when_rescored(answers: Answers) -> None:
         outcome = score(changed)
         assert (outcome.stage, outcome.primary_approach) == (item.stage, item.primary_approach)
         assert (outcome.stage, outcome.primary_approach) != (
-            result.stage,
-            result.primary_approach,
+            result.scoring.stage,
+            result.scoring.primary_approach,
         )
 
 

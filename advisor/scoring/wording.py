@@ -1,0 +1,50 @@
+"""How amounts, counts and lists read in a sentence: one home for every surface's wording.
+
+Pure Python, so the engine's sentences, the result page, the report and the CLI agree.
+"""
+
+from collections.abc import Sequence
+
+
+def usd(amount: float, *, signed: bool = False) -> str:
+    """Whole dollars with separators; with `signed`, a change: "+$1,200" or "-$300" (the
+    minus a true minus sign)."""
+    sign = "\N{MINUS SIGN}" if amount < 0 else ("+" if signed and amount > 0 else "")
+    return f"{sign}${abs(amount):,.0f}"
+
+
+def usd_cents(amount: float) -> str:
+    """Dollars with cents, dropped when whole: "$12,500" or "$12,500.50"."""
+    return f"${amount:,.2f}".removesuffix(".00")
+
+
+def rounded(value: float) -> str:
+    """Rounded to a whole number, with separators: "1,235"."""
+    return f"{value:,.0f}"
+
+
+def number(value: float) -> str:
+    """A number with separators; whole numbers without decimals: "1,200" or "0.25"."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """ "1 example", "1,200 examples"; `plural` for irregular nouns."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
+
+
+def singular(unit: str) -> str:
+    """A plural unit in the singular: "examples" → "example", "requests per month" → "request
+    per month"."""
+    first, _, rest = unit.partition(" ")
+    return f"{first.removesuffix('s')} {rest}".strip()
+
+
+def with_unit(n: int, unit: str) -> str:
+    """A whole number with its plural unit, singular for one: "1 week", "12 weeks"."""
+    return f"{n:,} {singular(unit) if n == 1 else unit}".strip()
+
+
+def listing(items: Sequence[str]) -> str:
+    """Join phrases as in a sentence: "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
