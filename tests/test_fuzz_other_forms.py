@@ -1,0 +1,164 @@
+"""Property-based fuzzing of the forms not covered elsewhere (members, invitations, share links,
+report generation, dashboard filters, login): any text gives a page or a redirect, never a 500,
+and a refused post writes nothing.
+
+The wizard and the answers import are fuzzed in tests/advisor/test_fuzz.py; the client, project
+and branding forms in tests/projects/test_fuzz.py.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+from django.db.models import Model
+from django.test import Client as HttpClient
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor import services
+from advisor.scoring.examples import sample_input
+from projects.models import Invitation, Membership
+from projects.services import invitation_send
+from reports.models import Report, ShareLink
+from reports.services import report_generate
+from tests.conftest import Agency
+
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+hostile = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "\u202eevil",
+            "a\r\nBcc: x@y.example",
+            "x" * 10_000,
+            "-1",
+            "0",
+            "1e999",
+            "NaN",
+            "9" * 400,
+            "admin",
+            "member",
+            "owner",
+            "full",
+            "executive",
+            "new.person@client.example",
+            "NEW.PERSON@CLIENT.EXAMPLE",
+            "alice@acme.example",
+            "<script>alert(1)</script>",
+        ]
+    ),
+)
+
+
+def rows(*models: type[Model]) -> list[list[dict[str, object]]]:
+    return [list(m._default_manager.order_by("pk").values()) for m in models]
+
+
+def refused_or_done(response, before, after) -> None:
+    """Never a 500: a page (form errors, nothing written) or a redirect after the write."""
+    assert response.status_code in {200, 302, 400, 403, 404, 405, 410}, response.status_code
+    if response.status_code != 302:
+        assert after == before
+
+
+@pytest.mark.django_db
+def test_no_member_form_input_gives_a_500_or_a_half_save(alice: HttpClient, acme: Agency, carol):
+    @FUZZ
+    @given(email=hostile, role=hostile, new_role=hostile)
+    def fuzz(email: str, role: str, new_role: str) -> None:
+        before = rows(Invitation, Membership)
+        response = alice.post(reverse("projects:member_list"), {"email": email, "role": role})
+        refused_or_done(response, before, rows(Invitation, Membership))
+        before = rows(Membership)
+        response = alice.post(
+            reverse("projects:member_change_role", args=[carol.pk]), {"role": new_role}
+        )
+        assert response.status_code == 302
+        assert Membership.objects.filter(organization=acme.organization, role="admin").exists()
+        if new_role not in Membership.Role.values:
+            assert rows(Membership) == before
+
+    fuzz()
+
+
+@pytest.mark.django_db
+def test_no_answer_to_an_invitation_gives_a_500(acme: Agency) -> None:
+    invitation_send(
+        organization=acme.organization,
+        email="new.person@client.example",
+        role="member",
+        invited_by=acme.admin.user,
+        base_url="http://testserver/",
+    )
+    url = re.search(r"http://testserver(/join/\S+/)", mail.outbox[-1].body)[1]  # type: ignore[index]
+    newcomer = HttpClient()
+
+    @FUZZ
+    @given(password1=hostile, password2=hostile, answer=hostile)
+    def fuzz(password1: str, password2: str, answer: str) -> None:
+        before = rows(Membership)
+        response = newcomer.post(
+            url, {"password1": password1, "password2": password2, "answer": answer}
+        )
+        assert response.status_code in {200, 302, 410}, response.status_code
+        if response.status_code == 200:
+            assert rows(Membership) == before
+
+    fuzz()
+    # A forged token is a calm 404, not an error.
+    assert newcomer.get(reverse("projects:invitation_open", args=["x" * 500])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_no_report_form_input_gives_a_500(
+    alice: HttpClient, acme: Agency, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    user = acme.admin.user
+    assessment = services.assessment_submit(
+        assessment=services.assessment_start(project=acme.project, by=user, answers=sample_input()),
+        by=user,
+    )
+    report, _ = report_generate(assessment=assessment, variant="executive", by=user)
+
+    @FUZZ
+    @given(variant=hostile, days=hostile)
+    def fuzz(variant: str, days: str) -> None:
+        if variant in Report.Variant.values:
+            variant = "executive"  # rendering a new PDF per example would be slow, not wrong
+        before = rows(Report)
+        response = alice.post(
+            reverse("reports:generate", args=[acme.project.pk, assessment.pk]), {"variant": variant}
+        )
+        refused_or_done(response, before, rows(Report))
+        before = rows(ShareLink)
+        response = alice.post(reverse("reports:share", args=[report.pk]), {"days": days})
+        assert response.status_code == 302
+        if not (days.strip().isdecimal() and 1 <= int(days) <= 90):
+            assert rows(ShareLink) == before
+
+    fuzz()
+
+
+@pytest.mark.django_db
+def test_no_dashboard_filter_or_login_input_gives_a_500(alice: HttpClient) -> None:
+    @FUZZ
+    @given(q=hostile, status=hostile, client=hostile, sort=hostile, page=hostile)
+    def fuzz(**query: str) -> None:
+        assert alice.get(reverse("projects:dashboard"), query).status_code == 200
+        anonymous = HttpClient()
+        response = anonymous.post(
+            reverse("login"), {"username": query["q"], "password": query["sort"]}
+        )
+        assert response.status_code in {200, 302, 403, 429}
+
+    fuzz()
