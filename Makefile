@@ -40,16 +40,17 @@ test: install ## Run the whole test suite (uses DATABASE_URL when set, else SQLi
 e2e: install ## Run the browser tests in /usr/bin/chromium; failures leave screenshots in test-results/
 	$(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
-lint: install ## Check code style: ruff lint and format
+lint: install ## Check code style (ruff lint and format) and the import layers (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 typecheck: install ## Type-check with mypy (strict on the scoring engine)
-	$(VENV)/bin/mypy advisor projects reports
+	$(VENV)/bin/mypy config advisor projects reports
 
 bench-scoring: install ## Time the recommendation engine; prints medians
 	$(PY) benchmarks/scoring.py

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.safestring import SafeString
 
 from advisor import questionnaire
+from advisor.charts import CostSeries, ScoreBar, approach_scores_svg, cost_over_time_svg
 from advisor.models import Assessment
 from advisor.scoring import (
     ANSWER_FIELDS,
@@ -27,7 +28,6 @@ from advisor.scoring import (
     Stage,
     choice_label,
 )
-from reports.charts import CostSeries, ScoreBar, approach_scores_svg, cost_over_time_svg
 
 
 @dataclass(frozen=True)

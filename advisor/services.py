@@ -66,9 +66,6 @@ def assessment_start(
         created_by=by,
         updated_by=by,
     )
-    if locked.status in {Project.Status.DRAFT, Project.Status.RECOMMENDED}:
-        locked.status = Project.Status.ASSESSING
-        locked.save(update_fields=["status", "updated_at"])
     return assessment
 
 
@@ -163,8 +160,6 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     current.updated_by = by
     current.version += 1
     current.save()
-    current.project.status = Project.Status.RECOMMENDED
-    current.project.save(update_fields=["status", "updated_at"])
     return current
 
 

@@ -2,12 +2,9 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection, transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from advisor import questionnaire, services
@@ -17,22 +14,6 @@ from advisor.presentation import answer_rows, comparison, result_context
 from advisor.scoring import ANSWER_FIELDS, UNKNOWN_KEY, FieldKind, InvalidAnswers
 from projects.http import OrganizationRequest, audit
 from projects.models import AuditEvent, Project
-from reports.models import Report
-
-
-@login_not_required
-@never_cache
-@require_GET
-@transaction.non_atomic_requests
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Report whether the app can reach its database, for load balancers and uptime checks."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
-
 
 RESTORE_TO_ASSESS = "Restore the project before assessing it."
 RESTORE_TO_CHANGE = "This project is archived: restore it to change its assessments."
@@ -256,8 +237,6 @@ def assessment_result(request: OrganizationRequest, project_pk: int, pk: int) ->
         "project": assessment.project,
         **result_context(assessment, accent=request.membership.organization.brand_color),
         "sections": answer_rows(assessment),
-        "reports": Report.objects.filter(assessment=assessment),
-        "report_variants": Report.Variant.choices,
     }
     return render(request, "advisor/result.html", context)
 

@@ -78,7 +78,7 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="advisor-bench-import-"))
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="advisor.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
         MEDIA_ROOT=str(workdir / "media"),
         DEBUG="1",
@@ -92,13 +92,13 @@ def main() -> int:
     from django.test import Client
     from django.urls import reverse
 
+    from advisor.demo import demo_seed
     from advisor.scoring.examples import sample_input
-    from projects.demo import demo_seed
     from projects.models import Project
 
     call_command("migrate", verbosity=0)
     login = demo_seed()
-    project = Project.objects.exclude(status=Project.Status.ARCHIVED).first()
+    project = Project.objects.active().first()
     assert project is not None
     browser = Client()
     browser.post("/accounts/login/", {"username": login.email, "password": login.password})

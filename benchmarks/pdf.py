@@ -64,7 +64,7 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="advisor-bench-pdf-"))
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="advisor.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
         MEDIA_ROOT=str(workdir / "media"),
         DEBUG="1",
@@ -78,8 +78,8 @@ def main() -> int:
     from django.urls import reverse
 
     from advisor import services
+    from advisor.demo import demo_seed
     from advisor.scoring.examples import EXAMPLE_PROJECTS
-    from projects.demo import demo_seed
     from projects.models import Project
     from reports.pdf import render_report_pdf
     from reports.services import report_context_for, report_generate

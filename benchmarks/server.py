@@ -66,7 +66,7 @@ def argument_parser(
 def setup_django() -> None:
     """Set Django up in this (seeding) process, with the DATABASE_URL the driver passed."""
     sys.path.insert(0, str(REPO))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
@@ -132,7 +132,7 @@ def _start_gunicorn(
     # connections alive. Measured here: 2x4, 3x4, 4x2, 4x1 and 3x1 all top out at ~225 rps.
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
-        "advisor.wsgi:application",
+        "config.wsgi:application",
         f"--bind=127.0.0.1:{port}",
         f"--workers={options.workers}",
         "--worker-class=gthread",

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from projects.models import AuditEvent, Client, Invitation, Membership, Organization, Project
 
@@ -35,10 +37,13 @@ class ClientAdmin(admin.ModelAdmin[Client]):
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin[Project]):
     list_display = ["name", "client", "status", "created_by", "updated_at"]
-    list_filter = ["status", "client__organization"]
+    list_filter = ["archived_at", "client__organization"]
     search_fields = ["name", "client__name"]
     list_select_related = ["client", "created_by"]
     raw_id_fields = ["client", "created_by"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
+        return super().get_queryset(request).with_stage()  # type: ignore[attr-defined, no-any-return]
 
 
 @admin.register(AuditEvent)

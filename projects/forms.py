@@ -18,7 +18,7 @@ from projects.logos import (
     UnreadableLogo,
     logo_reencode,
 )
-from projects.models import Client, Membership, Organization, Project
+from projects.models import Client, Membership, Organization, Project, ProjectStage
 
 TOO_MANY_PIXELS = (
     f"The logo has too many pixels to open safely; keep each side under {LOGO_MAX_SIDE_PX} pixels."
@@ -211,20 +211,23 @@ class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices)
 
 
+ARCHIVED = "archived"
+
+
 class ProjectFilterForm(forms.Form):
     """The dashboard's search, filters and sort order; invalid values fall back to defaults."""
 
     SORTS = {
-        "-updated": ("-updated_at", "Recently updated"),
+        "-updated": ("-last_activity", "Recently updated"),
         "name": ("name", "Project name"),
         "client": ("client__name", "Client"),
-        "status": ("status", "Status"),
+        "status": ("stage", "Status"),
         "-created": ("-created_at", "Newest"),
     }
 
     q = forms.CharField(label="Search", required=False, max_length=100)
     status = forms.ChoiceField(
-        choices=[("", "Active"), *Project.Status.choices],
+        choices=[("", "Active"), *ProjectStage.choices, (ARCHIVED, "Archived")],
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -265,19 +265,51 @@ class Client(models.Model):
         return self.archived_at is not None
 
 
+class ProjectStage(models.TextChoices):
+    """Where a project stands, derived from its assessments (never stored)."""
+
+    DRAFT = "draft", "Draft"
+    ASSESSING = "assessing", "Assessing"
+    RECOMMENDED = "recommended", "Recommended"
+
+
 class ProjectQuerySet(models.QuerySet["Project"]):
     def for_organization(self, organization: Organization) -> ProjectQuerySet:
         return self.filter(client__organization=organization)
 
+    def active(self) -> ProjectQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> ProjectQuerySet:
+        return self.filter(archived_at__isnull=False)
+
+    def with_stage(self) -> ProjectQuerySet:
+        """Annotate `stage` (a ProjectStage value) and `draft_id` (the draft in progress, if any).
+
+        A project is assessing while an assessment is in progress, recommended once one is
+        submitted and none is in progress, and a draft before its first assessment. The
+        assessments belong to the advisor app; they are read through the reverse relation,
+        by the name of their status field and its values, never imported.
+        """
+        return self.annotate(  # type: ignore[no-redef]  # the attributes declared on Project
+            draft_id=models.Max("assessments__pk", filter=models.Q(assessments__status="draft")),
+            submitted=models.Count("assessments", filter=models.Q(assessments__status="submitted")),
+            # Work on an assessment is work on the project: "recently updated" counts it.
+            last_activity=Greatest(
+                "updated_at", Coalesce(models.Max("assessments__updated_at"), "updated_at")
+            ),
+        ).annotate(
+            stage=models.Case(
+                models.When(draft_id__isnull=False, then=models.Value(ProjectStage.ASSESSING)),
+                models.When(submitted__gt=0, then=models.Value(ProjectStage.RECOMMENDED)),
+                default=models.Value(ProjectStage.DRAFT),
+                output_field=models.CharField(),
+            )
+        )
+
 
 class Project(models.Model):
     """One AI use case for a client, to be assessed: prompting or fine-tuning?"""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ASSESSING = "assessing", "Assessing"
-        RECOMMENDED = "recommended", "Recommended"
-        ARCHIVED = "archived", "Archived"
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="projects")
     name = models.CharField(max_length=120, validators=[ONE_LINE])
@@ -288,7 +320,7 @@ class Project(models.Model):
         validators=[MULTI_LINE],
         help_text="In a sentence or two: what should the AI do, for whom?",
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    archived_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -300,10 +332,14 @@ class Project(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProjectQuerySet.as_manager()
+    # Set by ProjectQuerySet.with_stage() on the projects it returns.
+    stage: str
+    draft_id: int | None
+    last_activity: datetime
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["client", "status"])]
+        indexes = [models.Index(fields=["client", "archived_at"])]
 
     def __str__(self) -> str:
         return self.name
@@ -313,7 +349,15 @@ class Project(models.Model):
 
     @property
     def is_archived(self) -> bool:
-        return self.status == self.Status.ARCHIVED
+        return self.archived_at is not None
+
+    @property
+    def status(self) -> str:
+        """What a list's badge says: archived, or the stage (on projects from `with_stage()`)."""
+        return "archived" if self.is_archived else self.stage
+
+    def get_status_display(self) -> str:
+        return "Archived" if self.is_archived else ProjectStage(self.stage).label
 
 
 class AuditEvent(models.Model):

@@ -381,8 +381,8 @@ def client_archive(*, client: Client) -> None:
     with transaction.atomic():
         client.archived_at = timezone.now()
         client.save(update_fields=["archived_at", "updated_at"])
-        client.projects.exclude(status=Project.Status.ARCHIVED).update(
-            status=Project.Status.ARCHIVED, updated_at=timezone.now()
+        client.projects.filter(archived_at__isnull=True).update(
+            archived_at=client.archived_at, updated_at=client.archived_at
         )
 
 
@@ -393,17 +393,12 @@ def client_restore(*, client: Client) -> None:
 
 
 def project_archive(*, project: Project) -> None:
-    project.status = Project.Status.ARCHIVED
-    project.save(update_fields=["status", "updated_at"])
+    """Hide a project from the dashboard; its assessments and reports stay readable."""
+    project.archived_at = timezone.now()
+    project.save(update_fields=["archived_at", "updated_at"])
 
 
 def project_restore(*, project: Project) -> None:
-    """Un-archive a project (its client must be active), back to where its assessments left it."""
-    statuses = set(project.assessments.values_list("status", flat=True))
-    if "submitted" in statuses:
-        project.status = Project.Status.RECOMMENDED
-    elif statuses:
-        project.status = Project.Status.ASSESSING
-    else:
-        project.status = Project.Status.DRAFT
-    project.save(update_fields=["status", "updated_at"])
+    """Un-archive a project (its client must be active); its stage follows its assessments."""
+    project.archived_at = None
+    project.save(update_fields=["archived_at", "updated_at"])

@@ -9,15 +9,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from advisor.forms import ImportForm
-from advisor.models import Assessment
 from projects import services
 from projects.forms import (
+    ARCHIVED,
     ClientForm,
     InvitationPasswordForm,
     LoginForm,
@@ -30,8 +29,15 @@ from projects.forms import (
 from projects.http import OrganizationRequest, SignedInRequest, audit
 from projects.logos import logo_data_uri
 from projects.middleware import ACTIVE_ORGANIZATION_SESSION_KEY, last_used
-from projects.models import AuditEvent, Client, Invitation, Membership, Organization, Project
-from reports.models import Report
+from projects.models import (
+    AuditEvent,
+    Client,
+    Invitation,
+    Membership,
+    Organization,
+    Project,
+    ProjectStage,
+)
 
 PROJECTS_PER_PAGE = 20
 
@@ -53,24 +59,21 @@ def organization_admin_required(view: View) -> View:
 def dashboard(request: OrganizationRequest) -> HttpResponse:
     organization = request.membership.organization
     form = ProjectFilterForm(request.GET or None, organization=organization)
-    latest_draft = Assessment.objects.filter(
-        project=OuterRef("pk"), status=Assessment.Status.DRAFT
-    ).order_by("-number")
     projects = (
         Project.objects.for_organization(organization)
         .select_related("client", "created_by")
-        .annotate(draft_id=Subquery(latest_draft.values("pk")[:1]))
+        .with_stage()
     )
     filters = form.cleaned_data if form.is_valid() else {}
     if query := filters.get("q"):
         projects = projects.filter(Q(name__icontains=query) | Q(client__name__icontains=query))
-    if status := filters.get("status"):
-        projects = projects.filter(status=status)
-    else:
-        projects = projects.exclude(status=Project.Status.ARCHIVED)
+    status = filters.get("status")
+    projects = projects.archived() if status == ARCHIVED else projects.active()
+    if status in ProjectStage.values:
+        projects = projects.filter(stage=status)  # type: ignore[misc]  # annotated by with_stage()
     if client := filters.get("client"):
         projects = projects.filter(client=client)
-    ordering = form.ordering() if filters else ("-updated_at", "-pk")
+    ordering = form.ordering() if filters else ("-last_activity", "-pk")
     page = Paginator(projects.order_by(*ordering), PROJECTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -80,7 +83,7 @@ def dashboard(request: OrganizationRequest) -> HttpResponse:
 def client_list(request: OrganizationRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
     clients = Client.objects.for_organization(request.membership.organization).annotate(
-        project_count=Count("projects", filter=~Q(projects__status=Project.Status.ARCHIVED))
+        project_count=Count("projects", filter=Q(projects__archived_at__isnull=True))
     )
     clients = clients.filter(archived_at__isnull=not show_archived)
     return render(
@@ -108,7 +111,7 @@ def client_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(
         Client.objects.for_organization(request.membership.organization), pk=pk
     )
-    projects = client.projects.select_related("created_by").order_by("-updated_at")
+    projects = client.projects.select_related("created_by").with_stage().order_by("-last_activity")  # type: ignore[misc]  # annotated by with_stage()
     return render(request, "projects/client_detail.html", {"client": client, "projects": projects})
 
 
@@ -169,12 +172,16 @@ def project_create(request: OrganizationRequest) -> HttpResponse:
 
 def project_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
-        Project.objects.for_organization(request.membership.organization).select_related(
-            "client", "created_by"
-        ),
+        Project.objects.for_organization(request.membership.organization)
+        .select_related("client", "created_by")
+        .with_stage(),
         pk=pk,
     )
-    assessments = Assessment.objects.filter(project=project).select_related("updated_by")
+    # The assessments and their reports belong to the other apps; the page reads them through
+    # the reverse relations, so this app imports neither.
+    assessments = list(
+        project.assessments.select_related("updated_by").prefetch_related("reports__generated_by")
+    )
     submitted = [a for a in assessments if not a.is_draft]
     return render(
         request,
@@ -184,10 +191,11 @@ def project_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
             "assessments": assessments,
             "draft": next((a for a in assessments if a.is_draft), None),
             "can_compare": len(submitted) >= 2,
-            "reports": Report.objects.filter(assessment__project=project).select_related(
-                "assessment", "generated_by"
+            "reports": sorted(
+                (report for a in assessments for report in a.reports.all()),
+                key=lambda report: (report.created_at, report.pk),
+                reverse=True,
             ),
-            "import_form": ImportForm(),
         },
     )
 

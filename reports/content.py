@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from advisor.charts import valid_accent
 from advisor.models import Assessment
 from advisor.presentation import (
     answer_rows,
@@ -27,7 +28,6 @@ from advisor.scoring import (
 )
 from projects.logos import logo_data_uri
 from projects.models import Organization
-from reports.charts import valid_accent
 
 # What each fine-tuning prerequisite looks like when it is met (step 3 of the framework).
 PREREQUISITES: dict[Blocker, str] = {

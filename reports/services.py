@@ -76,7 +76,7 @@ def report_generate(*, assessment: Assessment, variant: str, by: User) -> tuple[
     ).first()
     if existing:
         return existing, False
-    if Project.objects.filter(pk=assessment.project_id, status=Project.Status.ARCHIVED).exists():
+    if Project.objects.archived().filter(pk=assessment.project_id).exists():
         raise ProjectArchived
     try:
         rendered = render_report_pdf(report_context_for(assessment, variant, by))

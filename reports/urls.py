@@ -10,14 +10,4 @@ urlpatterns = [
     path("reports/<int:pk>/share/", views.share_link_create, name="share"),
     path("reports/links/<int:pk>/revoke/", views.share_link_revoke, name="revoke"),
     path("s/<str:token>/", views.shared_report, name="shared"),
-    path(
-        "projects/<int:project_pk>/assessments/<int:pk>/reports/new/",
-        views.report_generate,
-        name="generate",
-    ),
-    path(
-        "projects/<int:project_pk>/assessments/<int:pk>/reports/preview/<slug:variant>/",
-        views.report_preview,
-        name="preview",
-    ),
 ]

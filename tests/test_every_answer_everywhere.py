@@ -114,7 +114,7 @@ def fill_in(http: HttpClient, assessment: Assessment, answers: dict[str, object]
 def pdf_text(http: HttpClient, assessment: Assessment, variant: str, *, back_to: str) -> str:
     """The report's last pages as pypdf reads them, back to the one holding `back_to` (reading
     text is slow in pure Python, and the answers sit at the end)."""
-    url = reverse("reports:generate", args=[assessment.project_id, assessment.pk])
+    url = reverse("advisor:report_generate", args=[assessment.project_id, assessment.pk])
     response = http.post(url, {"variant": variant, "then": "download"}, follow=True)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -167,7 +167,7 @@ def test_every_answer_shows_on_every_page_and_in_the_pdf(
         assert assessment.answers == expected, i
         assert_shows(page(alice, assessment.url("result")), answers, applicable(answers))
         for variant in ("full", "executive"):
-            url = reverse("reports:preview", args=[acme.project.pk, assessment.pk, variant])
+            url = reverse("advisor:report_preview", args=[acme.project.pk, assessment.pk, variant])
             preview = page(alice, url)
             if variant == "full":
                 assert_shows(preview, answers, applicable(answers))
@@ -222,6 +222,6 @@ def test_answers_the_contract_no_longer_allows_still_show_everywhere(
     assert "“hourly”" in page(alice, f"{url}?a={first.pk}&b={second.pk}")
     for variant in ("full", "executive"):
         preview = page(
-            alice, reverse("reports:preview", args=[acme.project.pk, second.pk, variant])
+            alice, reverse("advisor:report_preview", args=[acme.project.pk, second.pk, variant])
         )
         assert variant == "executive" or "“hourly”" in preview

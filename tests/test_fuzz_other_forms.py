@@ -137,7 +137,8 @@ def test_no_report_form_input_gives_a_500(
             variant = "executive"  # rendering a new PDF per example would be slow, not wrong
         before = rows(Report)
         response = alice.post(
-            reverse("reports:generate", args=[acme.project.pk, assessment.pk]), {"variant": variant}
+            reverse("advisor:report_generate", args=[acme.project.pk, assessment.pk]),
+            {"variant": variant},
         )
         refused_or_done(response, before, rows(Report))
         before = rows(ShareLink)

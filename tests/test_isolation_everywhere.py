@@ -110,7 +110,7 @@ def test_every_object_url_of_another_organization_is_404(
     assert {
         "reports:download",
         "advisor:export",
-        "reports:preview",
+        "advisor:report_preview",
         "advisor:step",
         "projects:invitation_accept",
         "projects:invitation_decline",

@@ -156,7 +156,7 @@ def _manage(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, str(ROOT / "manage.py"), "recommend", *args],
         input=stdin,
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "advisor.settings"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
         capture_output=True,
         text=True,
         check=False,

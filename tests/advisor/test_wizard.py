@@ -49,8 +49,7 @@ def test_the_whole_journey_stores_the_engines_output(alice: HttpClient, acme: Ag
     assert assessment.answers == dict(answers)
     assert set(assessment.costs["horizons"]) == {"12", "24", "36"}
     assert assessment.submitted_by == acme.admin.user
-    project.refresh_from_db()
-    assert project.status == Project.Status.RECOMMENDED
+    assert Project.objects.with_stage().get(pk=project.pk).stage == "recommended"
 
     page = alice.get(assessment.url("result")).content.decode()
     assert "System-prompt engineering" in page

@@ -24,7 +24,8 @@ def test_the_trail_records_who_did_what(
     alice.post(assessment.url("submit"))
     alice.get(assessment.url("export"))
     alice.post(
-        reverse("reports:generate", args=[acme.project.pk, assessment.pk]), {"variant": "executive"}
+        reverse("advisor:report_generate", args=[acme.project.pk, assessment.pk]),
+        {"variant": "executive"},
     )
     report = Report.objects.get()
     alice.get(reverse("reports:download", args=[report.pk]))

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from projects.models import Client, Project
+from projects.models import Client
 from tests.conftest import Agency
 from tests.factories import ClientFactory
 
@@ -70,7 +70,7 @@ def test_archiving_a_client_archives_its_projects_and_hides_it(
     acme.client.refresh_from_db()
     acme.project.refresh_from_db()
     assert acme.client.is_archived
-    assert acme.project.status == Project.Status.ARCHIVED
+    assert acme.project.is_archived
     assert acme.client not in alice.get(reverse("projects:client_list")).context["clients"]
     archived = alice.get(reverse("projects:client_list") + "?archived=1").context["clients"]
     assert acme.client in archived

@@ -3,7 +3,9 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from advisor import services
 from projects.models import Project
 from projects.views import PROJECTS_PER_PAGE
 from tests.conftest import Agency
@@ -28,8 +30,9 @@ def test_search_matches_project_or_client_name(alice: HttpClient, acme: Agency) 
 @pytest.mark.django_db
 def test_filters_by_status_and_client(alice: HttpClient, acme: Agency) -> None:
     other = ClientFactory(organization=acme.organization)
-    ProjectFactory(client=other, name="Assessing one", status=Project.Status.ASSESSING)
-    ProjectFactory(client=other, name="Old one", status=Project.Status.ARCHIVED)
+    assessing = ProjectFactory(client=other, name="Assessing one")
+    services.assessment_start(project=assessing, by=acme.admin.user)
+    ProjectFactory(client=other, name="Old one", archived_at=timezone.now())
     assert names(alice.get(DASHBOARD, {"status": "assessing"})) == ["Assessing one"]
     assert names(alice.get(DASHBOARD, {"client": other.pk})) == ["Assessing one"]
     # Archived projects stay out of the default view, but can be asked for.

@@ -21,7 +21,7 @@ def test_it_creates_a_project_for_a_client(alice: HttpClient, acme: Agency) -> N
     assert response["Location"] == project.get_absolute_url()
     assert project.client == acme.client
     assert project.created_by == acme.admin.user
-    assert project.status == Project.Status.DRAFT
+    assert Project.objects.with_stage().get(pk=project.pk).status == "draft"
 
 
 @pytest.mark.django_db
@@ -78,10 +78,9 @@ def test_editing_keeps_what_was_typed_when_invalid(alice: HttpClient, acme: Agen
 def test_archive_and_restore_a_project(alice: HttpClient, acme: Agency) -> None:
     alice.post(reverse("projects:project_archive", args=[acme.project.pk]))
     acme.project.refresh_from_db()
-    assert acme.project.status == Project.Status.ARCHIVED
+    assert acme.project.is_archived
     alice.post(reverse("projects:project_restore", args=[acme.project.pk]))
-    acme.project.refresh_from_db()
-    assert acme.project.status == Project.Status.DRAFT
+    assert Project.objects.with_stage().get(pk=acme.project.pk).status == "draft"
 
 
 @pytest.mark.django_db
@@ -92,7 +91,7 @@ def test_a_project_of_an_archived_client_cannot_be_restored_alone(
     response = alice.post(reverse("projects:project_restore", args=[acme.project.pk]), follow=True)
     assert "Restore the client" in response.content.decode()
     acme.project.refresh_from_db()
-    assert acme.project.status == Project.Status.ARCHIVED
+    assert acme.project.is_archived
 
 
 @pytest.mark.django_db
@@ -128,5 +127,4 @@ def test_restoring_a_project_brings_back_its_assessment_status(
     )
     alice.post(reverse("projects:project_archive", args=[acme.project.pk]))
     alice.post(reverse("projects:project_restore", args=[acme.project.pk]))
-    acme.project.refresh_from_db()
-    assert acme.project.status == Project.Status.RECOMMENDED
+    assert Project.objects.with_stage().get(pk=acme.project.pk).status == "recommended"

@@ -26,7 +26,7 @@ def test_an_archived_project_gets_no_new_report_but_keeps_its_reports(
 
     assert alice.get(acme_result.url("result")).status_code == 200
     assert alice.get(reverse("reports:download", args=[kept.pk])).status_code == 200
-    url = reverse("reports:generate", args=[acme_result.project_id, acme_result.pk])
+    url = reverse("advisor:report_generate", args=[acme_result.project_id, acme_result.pk])
     response = alice.post(url, {"variant": "full"}, follow=True)
     assert "This project is archived: restore it to generate new reports." in (
         response.content.decode()

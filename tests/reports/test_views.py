@@ -15,7 +15,7 @@ from tests.reports.conftest import submit
 
 
 def generate(http: HttpClient, assessment: Assessment, variant: str = "full", **extra: str):
-    url = reverse("reports:generate", args=[assessment.project_id, assessment.pk])
+    url = reverse("advisor:report_generate", args=[assessment.project_id, assessment.pk])
     return http.post(url, {"variant": variant, **extra})
 
 
@@ -52,13 +52,15 @@ def test_generating_stores_an_immutable_report_downloaded_byte_for_byte(
 def test_the_preview_shows_the_same_report_with_a_download_button(
     alice: HttpClient, acme_result: Assessment
 ) -> None:
-    url = reverse("reports:preview", args=[acme_result.project_id, acme_result.pk, "executive"])
+    url = reverse(
+        "advisor:report_preview", args=[acme_result.project_id, acme_result.pk, "executive"]
+    )
     page = alice.get(url).content.decode()
     assert "Our recommendation" in page and "Download PDF" in page
     response = generate(alice, acme_result, "executive", then="download")
     report = Report.objects.get(variant="executive")
     assert response["Location"] == reverse("reports:download", args=[report.pk])
-    bad = reverse("reports:preview", args=[acme_result.project_id, acme_result.pk, "poster"])
+    bad = reverse("advisor:report_preview", args=[acme_result.project_id, acme_result.pk, "poster"])
     assert alice.get(bad).status_code == 404
 
 
@@ -68,7 +70,7 @@ def test_a_draft_has_no_report(alice: HttpClient, acme: Agency) -> None:
 
     draft = services.assessment_start(project=acme.project, by=acme.admin.user)
     assert generate(alice, draft).status_code == 404
-    preview = reverse("reports:preview", args=[acme.project.pk, draft.pk, "full"])
+    preview = reverse("advisor:report_preview", args=[acme.project.pk, draft.pk, "full"])
     assert alice.get(preview).status_code == 404
 
 
@@ -158,8 +160,8 @@ def test_another_organizations_reports_previews_and_links_are_404(
         ("get", reverse("reports:download", args=[report.pk])),
         ("post", reverse("reports:share", args=[report.pk])),
         ("post", reverse("reports:revoke", args=[link.pk])),
-        ("post", reverse("reports:generate", args=[theirs.project_id, theirs.pk])),
-        ("get", reverse("reports:preview", args=[theirs.project_id, theirs.pk, "full"])),
+        ("post", reverse("advisor:report_generate", args=[theirs.project_id, theirs.pk])),
+        ("get", reverse("advisor:report_preview", args=[theirs.project_id, theirs.pk, "full"])),
     ]:
         response = getattr(alice, method)(url, {"days": 7, "variant": "full"})
         assert response.status_code == 404, f"{method.upper()} {url}: {response.status_code}"
@@ -177,7 +179,7 @@ def test_a_new_assessment_gives_a_new_report_that_says_what_changed(
     second = submit(acme, "support_assistant")
     generate(alice, second)
     assert Report.objects.count() == 2
-    preview = reverse("reports:preview", args=[acme.project.pk, second.pk, "full"])
+    preview = reverse("advisor:report_preview", args=[acme.project.pk, second.pk, "full"])
     page = alice.get(preview).content.decode()
     assert "What changed since the previous assessment" in page
     assert "Compared with assessment 1" in page

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from projects.demo import demo_seed
+from advisor.demo import demo_seed
 
 
 class Command(BaseCommand):

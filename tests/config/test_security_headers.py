@@ -43,6 +43,8 @@ def test_the_only_inline_style_carries_the_nonce(alice: HttpClient) -> None:
         ),
         by=project.created_by,
     )
-    response = alice.get(reverse("reports:preview", args=[project.pk, assessment.pk, "full"]))
+    response = alice.get(
+        reverse("advisor:report_preview", args=[project.pk, assessment.pk, "full"])
+    )
     nonce = re.search(r"'nonce-([^']+)'", policy(response)["style-src"])[1]
     assert f'<style nonce="{nonce}">' in response.content.decode()

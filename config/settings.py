@@ -32,7 +32,7 @@ DEBUG = env_bool("DEBUG", default=False)
 
 # The fallback key only exists so a local run needs no setup. It is published, so anyone could
 # forge sessions and share links with it: with DEBUG off the app refuses to serve requests
-# with it (advisor/serving.py), and `check --deploy` flags it.
+# with it (config/serving.py), and `check --deploy` flags it.
 DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - see above
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 
@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "projects.middleware.ActiveOrganizationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "advisor.middleware.DatabaseUnavailableMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     # Last, so it sees failed logins after authentication ran.
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,8 +104,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-ROOT_URLCONF = "advisor.urls"
-WSGI_APPLICATION = "advisor.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

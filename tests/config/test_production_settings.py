@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from advisor.scoring.examples import sample_input
-from advisor.serving import refuse_development_secret_key
+from config.serving import refuse_development_secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a fresh shell gives: none of the app's own settings in the environment.
@@ -24,7 +24,7 @@ def python(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, *args],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "advisor.settings", **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
         text=True,
         check=False,
@@ -32,7 +32,7 @@ def python(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("module", ["advisor.wsgi", "advisor.asgi"])
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
 def test_the_app_refuses_to_serve_with_debug_off_and_no_secret_key(module: str) -> None:
     refused = python("-c", f"import {module}")
     assert refused.returncode != 0
@@ -40,7 +40,7 @@ def test_the_app_refuses_to_serve_with_debug_off_and_no_secret_key(module: str) 
 
 
 def test_the_app_serves_with_a_secret_key() -> None:
-    started = python("-c", "import advisor.wsgi, advisor.asgi", SECRET_KEY="x" * 50)
+    started = python("-c", "import config.wsgi, config.asgi", SECRET_KEY="x" * 50)
     assert started.returncode == 0, started.stderr
 
 
@@ -84,7 +84,7 @@ def test_the_proxy_header_is_trusted_only_when_configured(
         monkeypatch.delenv("SECURE_PROXY_SSL_HEADER", raising=False)
     else:
         monkeypatch.setenv("SECURE_PROXY_SSL_HEADER", variable)
-    module = importlib.import_module("advisor.settings")
+    module = importlib.import_module("config.settings")
     try:
         reloaded = importlib.reload(module)
         assert getattr(reloaded, "SECURE_PROXY_SSL_HEADER", None) == header

@@ -14,7 +14,7 @@ def test_it_reports_ok_when_the_database_answers(client: HttpClient) -> None:
 
 @pytest.mark.django_db
 def test_it_reports_503_when_the_database_is_down(client: HttpClient) -> None:
-    with mock.patch("advisor.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("config.health.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"

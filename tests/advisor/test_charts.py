@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.charts import (
+from advisor.charts import (
     DEFAULT_ACCENT,
     LINE_PALETTE,
     CostSeries,

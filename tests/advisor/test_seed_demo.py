@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client as HttpClient
 
-from projects.demo import DEMO_EMAIL, DEMO_PASSWORD
+from advisor.demo import DEMO_EMAIL, DEMO_PASSWORD
 from projects.models import Client, Membership, Organization, Project
 from tests.factories import log_in
 

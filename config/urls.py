@@ -1,0 +1,41 @@
+"""The site's URLs. Every URL of one assessment is listed here, whichever app serves it."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from advisor import views as advisor
+from config.health import healthz
+from projects.views import LoginView
+from reports import views as reports
+
+assessment_urls = (
+    [
+        path("new/", advisor.assessment_new, name="new"),
+        path("import/", advisor.assessment_import, name="import"),
+        path("compare/", advisor.assessment_compare, name="compare"),
+        path("<int:pk>/", advisor.assessment_resume, name="resume"),
+        path("<int:pk>/review/", advisor.assessment_review, name="review"),
+        path("<int:pk>/submit/", advisor.assessment_submit, name="submit"),
+        path("<int:pk>/result/", advisor.assessment_result, name="result"),
+        path("<int:pk>/export/", advisor.assessment_export, name="export"),
+        path("<int:pk>/reports/new/", reports.report_generate, name="report_generate"),
+        path(
+            "<int:pk>/reports/preview/<slug:variant>/",
+            reports.report_preview,
+            name="report_preview",
+        ),
+        # Last: any other slug is a step of the questionnaire.
+        path("<int:pk>/<slug:step>/", advisor.assessment_step, name="step"),
+    ],
+    "advisor",
+)
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("projects/<int:project_pk>/assessments/", include(assessment_urls)),
+    path("", include("reports.urls")),
+    path("", include("projects.urls")),
+]
