@@ -1,9 +1,20 @@
-from django.contrib.auth.models import User
-from django.db.models import Model
-from django.http import HttpRequest
+from typing import Any, Protocol
 
-from projects.models import Membership
+from django.contrib.auth.models import User
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
+from django.http import Http404, HttpRequest
+
+from projects.models import Membership, Organization
 from projects.services import audit_record
+
+
+class OrganizationScoped[M: Model](Protocol):
+    """A queryset (or manager) that can narrow itself to one organization's rows."""
+
+    def for_organization(self, organization: Organization) -> "OrganizationScoped[M]": ...
+
+    def get(self, *args: Any, **kwargs: Any) -> M: ...
 
 
 class SignedInRequest(HttpRequest):
@@ -31,3 +42,15 @@ def audit(request: OrganizationRequest, action: str, target: Model, detail: str 
         target=target,
         detail=detail,
     )
+
+
+def get_for_organization_or_404[M: Model](
+    request: "OrganizationRequest", objects: OrganizationScoped[M], **lookups: object
+) -> M:
+    """The object `lookups` name among the active organization's, or 404: another
+    organization's objects do not exist for this request. `objects` is a queryset of a model
+    whose queryset has `for_organization` (`Client.objects.all()`, `...select_related(...)`)."""
+    try:
+        return objects.for_organization(request.membership.organization).get(**lookups)
+    except ObjectDoesNotExist as missing:
+        raise Http404 from missing

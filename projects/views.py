@@ -26,7 +26,12 @@ from projects.forms import (
     ProjectFilterForm,
     ProjectForm,
 )
-from projects.http import OrganizationRequest, SignedInRequest, audit
+from projects.http import (
+    OrganizationRequest,
+    SignedInRequest,
+    audit,
+    get_for_organization_or_404,
+)
 from projects.logos import logo_data_uri
 from projects.middleware import ACTIVE_ORGANIZATION_SESSION_KEY, last_used
 from projects.models import (
@@ -108,9 +113,7 @@ def client_create(request: OrganizationRequest) -> HttpResponse:
 
 
 def client_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(
-        Client.objects.for_organization(request.membership.organization), pk=pk
-    )
+    client = get_for_organization_or_404(request, Client.objects.all(), pk=pk)
     projects = client.projects.select_related("created_by").with_stage().order_by("-last_activity")  # type: ignore[misc]  # annotated by with_stage()
     return render(request, "projects/client_detail.html", {"client": client, "projects": projects})
 
