@@ -1,22 +1,21 @@
 import re
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 from django import forms
+from django.http import QueryDict
 
-from advisor.questionnaire import QUESTIONS, Question
-from advisor.scoring.answers import ANSWER_FIELDS, FieldKind, FieldSpec
+from advisor.models import Assessment
+from advisor.questionnaire import QUESTIONS, Question, Step, applicable_fields, estimate_tokens
+from advisor.scoring.answers import ANSWER_FIELDS, UNKNOWN_KEY, FieldKind, FieldSpec
 from advisor.scoring.answers_file import MAX_FILE_BYTES, UnreadableFile, read_answers_file
 from advisor.scoring.labels import field_choices
+from advisor.scoring.wording import rounded
 
 SAMPLE_PROMPT_MAX_CHARS = 200_000
 # Separators people type in big numbers: "12,000", "12 000", "12_000", and a currency sign.
 NUMBER_NOISE = re.compile(r"[,\s_$]")
-
-
-def _limit(value: float | None) -> str:
-    return f"{value:,.0f}" if value is not None else "?"
 
 
 class WholeNumberField(forms.IntegerField):
@@ -94,8 +93,8 @@ def _form_field(spec: FieldSpec, question: Question) -> forms.Field:
             )
         case FieldKind.INTEGER:
             common["error_messages"] |= {
-                "min_value": f"Enter at least {_limit(spec.minimum)}.",
-                "max_value": f"Enter at most {_limit(spec.maximum)}.",
+                "min_value": f"Enter at least {rounded(spec.minimum or 0)}.",
+                "max_value": f"Enter at most {rounded(spec.maximum or 0)}.",
             }
             return WholeNumberField(
                 min_value=int(spec.minimum or 0),
@@ -106,7 +105,7 @@ def _form_field(spec: FieldSpec, question: Question) -> forms.Field:
         case FieldKind.NUMBER:
             common["error_messages"] |= {
                 "min_value": "Enter an amount of $0 or more.",
-                "max_value": f"Enter at most ${_limit(spec.maximum)}.",
+                "max_value": f"Enter at most ${rounded(spec.maximum or 0)}.",
             }
             return AmountField(min_value=spec.minimum, max_value=spec.maximum, **common)
 
@@ -135,19 +134,43 @@ def unknown_box(field: str) -> str:
     return f"{field}_unknown"
 
 
-class StepForm(forms.Form):
-    """The questions of one wizard step, built from the engine's field specs."""
+def _initial(step: Step, assessment: Assessment) -> dict[str, Any]:
+    """What the step shows: stored answers, overridden by values typed but not yet valid."""
+    initial: dict[str, Any] = {}
+    unknown = assessment.answers.get(UNKNOWN_KEY, [])
+    for field in step.fields:
+        if field in unknown:
+            is_number = ANSWER_FIELDS[field].kind is FieldKind.INTEGER
+            initial[unknown_box(field) if is_number else field] = True if is_number else DONT_KNOW
+        elif field in assessment.pending_inputs:
+            initial[field] = assessment.pending_inputs[field]
+        elif field in assessment.answers:
+            initial[field] = to_initial(field, assessment.answers[field])
+        elif (default := QUESTIONS[field].default) is not None:
+            initial[field] = to_initial(field, default)
+    return initial
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+
+class StepForm(forms.Form):
+    """The questions of one wizard step, built from the engine's field specs.
+
+    `shown` fills it from a stored draft; `posted` reads what the browser sent, with the
+    button pressed (`action`: next, back or estimate) and the token estimate of a pasted prompt.
+    """
+
+    action = "next"
+    estimate = 0
 
     def __init__(
         self,
         *args: Any,
-        fields: Sequence[str],
+        step: Step,
         active: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.step = step
+        fields = step.fields
         # Every question of the step is shown; only the ones that apply are validated and kept.
         self.answer_fields = tuple(fields)
         self.active_fields = tuple(fields if active is None else active)
@@ -172,6 +195,37 @@ class StepForm(forms.Form):
                 max_length=SAMPLE_PROMPT_MAX_CHARS,
                 widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
             )
+
+    @classmethod
+    def shown(cls, step: Step, assessment: Assessment) -> Self:
+        """The step as the draft stores it, "don't know"s and values not yet valid included."""
+        return cls(initial=_initial(step, assessment), step=step)
+
+    @classmethod
+    def posted(cls, step: Step, data: QueryDict, assessment: Assessment) -> Self:
+        """The step as posted, validated; the questions that apply follow the answers given."""
+        data = data.copy()
+        action = data.get("action", "next")
+        estimate = estimate_tokens(data.get("sample_prompt", ""))
+        if action == "estimate":
+            data["prompt_tokens"] = str(estimate)
+        posted = {field: data.get(field) for field in step.fields if field in data}
+        form = cls(
+            data, step=step, active=applicable_fields(step, {**assessment.answers, **posted})
+        )
+        form.action, form.estimate = action, estimate
+        form.is_valid()
+        return form
+
+    def changes(self) -> dict[str, Any]:
+        """What to store, as `assessment_save_step`'s keyword arguments."""
+        return {
+            "step": self.step,
+            "expected_version": self.posted_version(),
+            "answers": self.answers(),
+            "pending": self.typed_but_invalid(),
+            "unknown": self.unknown_answers(),
+        }
 
     def questions(self) -> list[tuple[forms.BoundField, forms.BoundField | None]]:
         """Each question's field with its "don't know" box, if it has one, for the template."""

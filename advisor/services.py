@@ -1,4 +1,4 @@
-"""Writes to assessments: one named function each, all in a transaction."""
+"""Writes to assessments: one named function each, in a transaction, with its audit event."""
 
 from collections.abc import Mapping, Sequence
 
@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from advisor.models import Assessment
+from advisor.questionnaire import Step
 from advisor.scoring import (
     UNKNOWABLE_FIELDS,
     UNKNOWN_KEY,
@@ -17,7 +18,8 @@ from advisor.scoring import (
     recommend,
 )
 from advisor.scoring.answers import InvalidAnswers
-from projects.models import Project
+from projects.models import AuditEvent, Project
+from projects.services import audit_record
 
 # The horizons the result page and the report compare costs over.
 COST_HORIZONS_MONTHS = (12, 24, 36)
@@ -40,6 +42,32 @@ class ProjectArchived(Exception):
     what it already has stays readable. Restoring the project lifts this."""
 
 
+def _audit(assessment: Assessment, by: User, action: str, detail: str = "") -> None:
+    organization = assessment.project.client.organization
+    audit_record(
+        organization=organization, actor=by, action=action, target=assessment, detail=detail
+    )
+
+
+def _open_draft(
+    *, project: Project, by: User, answers: Mapping[str, object], based_on: Assessment | None
+) -> Assessment:
+    # Lock the project row so two colleagues starting at once get different numbers.
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.is_archived:
+        raise ProjectArchived
+    previous = Assessment.objects.filter(project=locked).aggregate(Max("number"))["number__max"]
+    number = (previous or 0) + 1
+    return Assessment.objects.create(
+        project=locked,
+        number=number,
+        answers=dict(answers),
+        based_on=based_on,
+        created_by=by,
+        updated_by=by,
+    )
+
+
 @transaction.atomic
 def assessment_start(
     *,
@@ -52,20 +80,9 @@ def assessment_start(
 
     Raises `ProjectArchived` if the project is archived.
     """
-    # Lock the project row so two colleagues starting at once get different numbers.
-    locked = Project.objects.select_for_update().get(pk=project.pk)
-    if locked.is_archived:
-        raise ProjectArchived
-    previous = Assessment.objects.filter(project=locked).aggregate(Max("number"))["number__max"]
-    number = (previous or 0) + 1
-    assessment = Assessment.objects.create(
-        project=locked,
-        number=number,
-        answers=dict(answers or {}),
-        based_on=based_on,
-        created_by=by,
-        updated_by=by,
-    )
+    assessment = _open_draft(project=project, by=by, answers=answers or {}, based_on=based_on)
+    detail = f"from assessment {based_on.number}" if based_on else ""
+    _audit(assessment, by, AuditEvent.Action.CREATED, detail)
     return assessment
 
 
@@ -88,8 +105,7 @@ def assessment_save_step(
     answers: Mapping[str, object],
     pending: Mapping[str, object],
     unknown: Sequence[str],
-    step_fields: tuple[str, ...],
-    step: str,
+    step: Step,
     by: User,
 ) -> Assessment:
     """Store one step's answers, its "don't know"s and anything typed but not yet valid.
@@ -100,7 +116,7 @@ def assessment_save_step(
     # The project row is locked too, so archiving waits for this save rather than racing it.
     current = (
         Assessment.objects.select_for_update(of=("self", "project"))
-        .select_related("project__client")
+        .select_related("project__client__organization")
         .get(pk=assessment.pk)
     )
     if not current.is_draft:
@@ -109,6 +125,7 @@ def assessment_save_step(
         raise ProjectArchived
     if current.version != expected_version:
         raise StaleAssessment(current)
+    step_fields = step.fields
     still_unknown = {f for f in current.answers.get(UNKNOWN_KEY, []) if f not in step_fields}
     still_unknown |= set(unknown)
     current.answers = {
@@ -121,10 +138,11 @@ def assessment_save_step(
         **{k: v for k, v in current.pending_inputs.items() if k not in step_fields},
         **pending,
     }
-    current.last_step = step
+    current.last_step = step.slug
     current.version += 1
     current.updated_by = by
     current.save()
+    _audit(current, by, AuditEvent.Action.CHANGED, step.title)
     return current
 
 
@@ -135,7 +153,11 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     Raises `InvalidAnswers` naming every answer that is missing, wrong or still waiting to be
     corrected (typed but not valid), and `ProjectArchived` when the project is archived.
     """
-    current = Assessment.objects.select_for_update().select_related("project").get(pk=assessment.pk)
+    current = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("project__client__organization")
+        .get(pk=assessment.pk)
+    )
     if not current.is_draft:
         raise AssessmentNotDraft
     if current.project.is_archived:
@@ -160,11 +182,15 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     current.updated_by = by
     current.version += 1
     current.save()
+    _audit(current, by, AuditEvent.Action.SUBMITTED)
     return current
 
 
+@transaction.atomic
 def assessment_import(*, project: Project, data: object, by: User) -> Assessment:
     """Start a draft from an exported answers file; raises `InvalidAnswers` or `ProjectArchived`,
     creating nothing."""
     answers, _ = parse_answers(data)
-    return assessment_start(project=project, by=by, answers=answers.to_dict())
+    assessment = _open_draft(project=project, by=by, answers=answers.to_dict(), based_on=None)
+    _audit(assessment, by, AuditEvent.Action.IMPORTED)
+    return assessment

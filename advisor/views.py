@@ -1,5 +1,4 @@
 import json
-from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -8,10 +7,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from advisor import questionnaire, services
-from advisor.forms import DONT_KNOW, ImportForm, StepForm, to_initial, unknown_box
+from advisor.forms import ImportForm, StepForm
 from advisor.models import Assessment
 from advisor.presentation import answer_rows, comparison, result_context
-from advisor.scoring import ANSWER_FIELDS, UNKNOWN_KEY, FieldKind, InvalidAnswers
+from advisor.scoring import InvalidAnswers
+from advisor.scoring.wording import time_of_day
 from projects.http import OrganizationRequest, audit
 from projects.models import AuditEvent, Project
 
@@ -39,8 +39,6 @@ def assessment_new(request: OrganizationRequest, project_pk: int) -> HttpRespons
     except services.ProjectArchived:
         messages.error(request, RESTORE_TO_ASSESS)
         return redirect(project)
-    detail = f"from assessment {assessment.based_on.number}" if assessment.based_on else ""
-    audit(request, AuditEvent.Action.CREATED, assessment, detail=detail)
     if assessment.based_on:
         messages.success(
             request,
@@ -69,7 +67,6 @@ def assessment_import(request: OrganizationRequest, project_pk: int) -> HttpResp
     except services.ProjectArchived:
         messages.error(request, RESTORE_TO_ASSESS)
         return redirect(project)
-    audit(request, AuditEvent.Action.IMPORTED, assessment)
     messages.success(request, f"Answers imported into assessment {assessment.number}; review them.")
     return redirect(assessment.url("review"))
 
@@ -78,35 +75,14 @@ def assessment_resume(request: OrganizationRequest, project_pk: int, pk: int) ->
     return redirect(_assessment(request, project_pk, pk))
 
 
-def _step_data(step: questionnaire.Step, assessment: Assessment) -> dict[str, Any]:
-    """What the step form shows: stored answers, overridden by values typed but not yet valid."""
-    initial: dict[str, Any] = {"version": assessment.version}
-    unknown = assessment.answers.get(UNKNOWN_KEY, [])
-    for field in step.fields:
-        if field in unknown:
-            is_number = ANSWER_FIELDS[field].kind is FieldKind.INTEGER
-            initial[unknown_box(field) if is_number else field] = True if is_number else DONT_KNOW
-        elif field in assessment.pending_inputs:
-            initial[field] = assessment.pending_inputs[field]
-        elif field in assessment.answers:
-            initial[field] = to_initial(field, assessment.answers[field])
-        elif (default := questionnaire.QUESTIONS[field].default) is not None:
-            initial[field] = to_initial(field, default)
-    return initial
-
-
 def _render_step(
-    request: OrganizationRequest,
-    assessment: Assessment,
-    step: questionnaire.Step,
-    form: StepForm,
-    status: int = 200,
+    request: OrganizationRequest, assessment: Assessment, form: StepForm, status: int = 200
 ) -> HttpResponse:
-    index = questionnaire.STEPS.index(step)
+    index = questionnaire.STEPS.index(form.step)
     context = {
         "assessment": assessment,
         "project": assessment.project,
-        "step": step,
+        "step": form.step,
         "form": form,
         "steps": questionnaire.STEPS,
         "steps_done": assessment.steps_done(),
@@ -114,6 +90,30 @@ def _render_step(
         "conditional_fields": questionnaire.FALLS_SHORT_ONLY,
     }
     return render(request, "advisor/step.html", context, status=status)
+
+
+def _stale_message(current: Assessment) -> str:
+    who = current.updated_by.email if current.updated_by else "A colleague"
+    when = time_of_day(timezone.localtime(current.updated_at))
+    return (
+        f"{who} saved this assessment at {when} while you were editing, so your changes were "
+        "not saved. Your values are shown below: check them and save again."
+    )
+
+
+def _after_saving(request: OrganizationRequest, saved: Assessment, form: StepForm) -> HttpResponse:
+    """Where each button leads once the step is stored."""
+    index = questionnaire.STEPS.index(form.step)
+    if form.action == "back":
+        return redirect(saved.step_url(questionnaire.STEPS[max(index - 1, 0)].slug))
+    if form.action == "estimate":
+        messages.info(request, f"Estimated about {form.estimate:,} tokens from the sample prompt.")
+        return redirect(saved.step_url(form.step.slug))
+    if form.errors:
+        return _render_step(request, saved, form, status=422)
+    if index + 1 < len(questionnaire.STEPS):
+        return redirect(saved.step_url(questionnaire.STEPS[index + 1].slug))
+    return redirect(saved.url("review"))
 
 
 def assessment_step(
@@ -126,68 +126,26 @@ def assessment_step(
     if not assessment.is_draft:
         messages.info(request, "This assessment is submitted; re-assess to change answers.")
         return redirect(assessment)
-    if request.method != "POST" and assessment.project.is_archived:
-        messages.info(request, RESTORE_TO_CHANGE)
-        return redirect(assessment.url("review"))
     if request.method != "POST":
-        form = StepForm(initial=_step_data(current, assessment), fields=current.fields)
-        return _render_step(request, assessment, current, form)
-
-    data = request.POST.copy()
-    action = data.get("action", "next")
-    estimate = questionnaire.estimate_tokens(data.get("sample_prompt", ""))
-    if action == "estimate":
-        data["prompt_tokens"] = str(estimate)
-    posted = {field: data.get(field) for field in current.fields if field in data}
-    active = questionnaire.applicable_fields(current, {**assessment.answers, **posted})
-    form = StepForm(data, fields=current.fields, active=active)
-    valid = form.is_valid()
+        if assessment.project.is_archived:
+            messages.info(request, RESTORE_TO_CHANGE)
+            return redirect(assessment.url("review"))
+        return _render_step(request, assessment, StepForm.shown(current, assessment))
+    form = StepForm.posted(current, request.POST, assessment)
     try:
         saved = services.assessment_save_step(
-            assessment=assessment,
-            expected_version=form.posted_version(),
-            answers=form.answers(),
-            pending=form.typed_but_invalid(),
-            unknown=form.unknown_answers(),
-            step_fields=current.fields,
-            step=current.slug,
-            by=request.user,
+            assessment=assessment, by=request.user, **form.changes()
         )
     except services.StaleAssessment as stale:
-        who = stale.current.updated_by
-        name = who.email if who else "A colleague"
-        when = timezone.localtime(stale.current.updated_at).strftime("%H:%M")
-        messages.error(
-            request,
-            f"{name} saved this assessment at {when} while you were editing, so your changes "
-            "were not saved. Your values are shown below: check them and save again.",
-        )
-        data["version"] = str(stale.current.version)
-        form = StepForm(data, fields=current.fields, active=active)
-        return _render_step(request, stale.current, current, form, status=409)
+        messages.error(request, _stale_message(stale.current))
+        return _render_step(request, stale.current, form, status=409)
     except services.AssessmentNotDraft:
         messages.info(request, "This assessment was submitted meanwhile; nothing was changed.")
         return redirect(assessment)
     except services.ProjectArchived:
         messages.error(request, RESTORE_TO_CHANGE)
         return redirect(assessment.url("review"))
-
-    audit(request, AuditEvent.Action.CHANGED, saved, detail=current.title)
-    index = questionnaire.STEPS.index(current)
-    if action == "back":
-        target = questionnaire.STEPS[index - 1].slug if index else current.slug
-        return redirect(saved.step_url(target))
-    if action == "estimate":
-        messages.info(request, f"Estimated about {estimate:,} tokens from the sample prompt.")
-        return redirect(saved.step_url(current.slug))
-    if not valid:
-        data["version"] = str(saved.version)
-        form = StepForm(data, fields=current.fields, active=active)
-        form.is_valid()
-        return _render_step(request, saved, current, form, status=422)
-    if index + 1 < len(questionnaire.STEPS):
-        return redirect(saved.step_url(questionnaire.STEPS[index + 1].slug))
-    return redirect(saved.url("review"))
+    return _after_saving(request, saved, form)
 
 
 def assessment_review(request: OrganizationRequest, project_pk: int, pk: int) -> HttpResponse:
@@ -223,8 +181,7 @@ def assessment_submit(request: OrganizationRequest, project_pk: int, pk: int) ->
     except services.ProjectArchived:
         messages.error(request, RESTORE_TO_CHANGE)
         return redirect(assessment.url("review"))
-    audit(request, AuditEvent.Action.SUBMITTED, submitted)
-    return redirect(assessment.url("result"))
+    return redirect(submitted.url("result"))
 
 
 def assessment_result(request: OrganizationRequest, project_pk: int, pk: int) -> HttpResponse:

@@ -4,6 +4,7 @@ Pure Python, so the engine's sentences, the result page, the report and the CLI 
 """
 
 from collections.abc import Sequence
+from datetime import date, datetime
 
 
 def usd(amount: float, *, signed: bool = False) -> str:
@@ -48,3 +49,18 @@ def with_unit(n: int, unit: str) -> str:
 def listing(items: Sequence[str]) -> str:
     """Join phrases as in a sentence: "a", "a and b", "a, b and c"."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def time_of_day(moment: datetime) -> str:
+    """ "14:05": a time today, as in "saved at 14:05"."""
+    return f"{moment:%H:%M}"
+
+
+def long_date(day: date) -> str:
+    """ "1 November 2026": a date as a report or a message writes it."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def long_date_time(moment: datetime) -> str:
+    """ "1 November 2026, 14:05"."""
+    return f"{long_date(moment)}, {time_of_day(moment)}"

@@ -59,7 +59,7 @@ def test_the_wizards_dont_know_can_never_be_a_real_answer() -> None:
 def test_a_real_answer_spelled_unknown_is_kept_not_read_as_dont_know() -> None:
     step = questionnaire.STEPS_BY_SLUG["data"]
     posted = {"version": "1", "example_count": "40", "data_coverage": "unknown"}
-    form = StepForm(posted, fields=step.fields)
+    form = StepForm(posted, step=step)
 
     assert form.is_valid(), form.errors
     assert form.unknown_answers() == ()
@@ -75,11 +75,11 @@ def test_dont_know_is_offered_and_accepted_only_where_a_question_allows_it() -> 
         "similar_clients": "2",
         "base_model_stability": "stable",
     }
-    form = StepForm(posted, fields=step.fields)
+    form = StepForm(posted, step=step)
     assert form.is_valid(), form.errors
     assert form.unknown_answers() == ("change_frequency", "major_change_expected")
 
     data_step = questionnaire.STEPS_BY_SLUG["use-case"]
-    refused = StepForm({"version": "1", "task_type": DONT_KNOW}, fields=data_step.fields)
+    refused = StepForm({"version": "1", "task_type": DONT_KNOW}, step=data_step)
     assert not refused.is_valid()
     assert "task_type" in refused.errors

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from advisor import services
 from advisor.models import Assessment
+from advisor.questionnaire import STEPS_BY_SLUG
 from advisor.scoring import InvalidAnswers
 from advisor.scoring.examples import sample_input
 from projects.services import project_archive, project_restore
@@ -25,11 +26,13 @@ def save_use_case(assessment: Assessment, by) -> Assessment:
     return services.assessment_save_step(
         assessment=assessment,
         expected_version=assessment.version,
-        answers={"task_type": "code"},
+        answers={
+            **{field: sample_input()[field] for field in STEPS_BY_SLUG["use-case"].fields},
+            "task_type": "code",
+        },
         pending={},
         unknown=[],
-        step_fields=("task_type",),
-        step="use-case",
+        step=STEPS_BY_SLUG["use-case"],
         by=by,
     )
 
