@@ -16,6 +16,8 @@ from typing import Final, Literal
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from advisor.scoring.wording import count, usd
+
 type Emphasis = Literal["primary", "hybrid", "none"]
 
 DEFAULT_ACCENT: Final = "#1f4e79"
@@ -324,11 +326,11 @@ def cost_over_time_svg(
         parts.append(_text(x + column_width - 14, y + 4, amount, anchor="end", bold=bold))
 
     summaries = [
-        f"{_plain(item.label)}: {_full_usd(points[0])} up front, "
-        f"{_full_usd(points[-1])} in total{_emphasis_note(item.emphasis)}"
+        f"{_plain(item.label)}: {usd(points[0])} up front, "
+        f"{usd(points[-1])} in total{_emphasis_note(item.emphasis)}"
         for item, points in lines
     ]
-    desc = f"Cumulative cost in US dollars over {_months_phrase(months)}. "
+    desc = f"Cumulative cost in US dollars over {_months(months)}. "
     desc += ("; ".join(summaries) + ".") if summaries else "No approaches to show."
     height = legend_top + 12 + rows * 24 + (4 if lines else -20)
     return _svg(height=height, title=title, desc=desc, body=parts)
@@ -518,12 +520,8 @@ def _emphasis_note(emphasis: str) -> str:
     return {"primary": " (recommended)", "hybrid": " (part of the hybrid)"}.get(emphasis, "")
 
 
-def _months_phrase(months: int) -> str:
-    return "1 month" if months == 1 else f"{months} months"
-
-
-def _full_usd(amount: float) -> str:
-    return f"${amount:,.0f}"
+def _months(months: int) -> str:
+    return count(months, "month")
 
 
 def _trim(number: float) -> str:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from advisor import questionnaire
 from advisor.scoring.answers import InvalidAnswers, parse_answers
+from advisor.scoring.contract import CostSnapshotDict, RecommendationDict
 
 if TYPE_CHECKING:
     from projects.models import Organization
@@ -94,6 +95,20 @@ class Assessment(models.Model):
 
     def url(self, name: str) -> str:
         return reverse(f"advisor:{name}", kwargs={"project_pk": self.project_id, "pk": self.pk})
+
+    @property
+    def result(self) -> RecommendationDict:
+        """The engine's output as frozen at submission, in the output contract."""
+        if self.recommendation is None:
+            raise ValueError(f"{self} is not submitted: it has no result yet")
+        return cast("RecommendationDict", self.recommendation)
+
+    @property
+    def cost_snapshot(self) -> CostSnapshotDict:
+        """The costs frozen at submission: per horizon, and month by month for the chart."""
+        if self.costs is None:
+            raise ValueError(f"{self} is not submitted: it has no costs yet")
+        return cast("CostSnapshotDict", self.costs)
 
     def applicable_fields(self) -> dict[str, tuple[str, ...]]:
         """Step slug → the questions that apply on it, given the answers so far."""

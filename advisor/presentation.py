@@ -12,7 +12,13 @@ from typing import Any
 from django.utils.safestring import SafeString
 
 from advisor import questionnaire
-from advisor.charts import CostSeries, ScoreBar, approach_scores_svg, cost_over_time_svg
+from advisor.charts import (
+    CostSeries,
+    Emphasis,
+    ScoreBar,
+    approach_scores_svg,
+    cost_over_time_svg,
+)
 from advisor.models import Assessment
 from advisor.scoring import (
     ANSWER_FIELDS,
@@ -28,6 +34,8 @@ from advisor.scoring import (
     Stage,
     choice_label,
 )
+from advisor.scoring.contract import CostSnapshotDict, RecommendationDict
+from advisor.scoring.wording import usd, usd_cents, with_unit
 
 
 @dataclass(frozen=True)
@@ -36,18 +44,6 @@ class AnswerRow:
     label: str
     value: str
     error: str = ""
-
-
-def usd(amount: float, *, signed: bool = False) -> str:
-    """Whole dollars with separators; with `signed`, a change: "+$1,200" or "-$300"."""
-    sign = "\N{MINUS SIGN}" if amount < 0 else ("+" if signed and amount > 0 else "")
-    return f"{sign}${abs(amount):,.0f}"
-
-
-def singular(unit: str) -> str:
-    """'examples' → 'example', 'requests per month' → 'request per month'."""
-    first, _, rest = unit.partition(" ")
-    return f"{first.removesuffix('s')} {rest}".strip()
 
 
 def _as_stored(value: object) -> str:
@@ -94,12 +90,12 @@ def format_answer(field: str, value: object) -> str:
             return ", ".join(choice_text(field, item) for item in value) or "None"
         case FieldKind.BOOLEAN if isinstance(value, bool):
             return "Yes" if value else "No"
-        case FieldKind.NUMBER if _is_number(value):
-            return f"${value:,.2f}".removesuffix(".00")
+        case FieldKind.NUMBER if isinstance(value, int | float) and _is_number(value):
+            return usd_cents(value)
         case FieldKind.INTEGER if value is None and spec.nullable:
             return "No target"
         case FieldKind.INTEGER if isinstance(value, int) and _is_number(value):
-            return f"{value:,} {singular(unit) if value == 1 else unit}".strip()
+            return with_unit(value, unit)
     return _as_stored(value)
 
 
@@ -133,7 +129,7 @@ def answer_rows(
     return sections
 
 
-def _emphasis(approach: Approach, primary: Approach, hybrid: set[str]) -> str:
+def _emphasis(approach: Approach, primary: Approach, hybrid: set[str]) -> Emphasis:
     if approach == primary:
         return "primary"
     return "hybrid" if approach.value in hybrid else "none"
@@ -141,8 +137,8 @@ def _emphasis(approach: Approach, primary: Approach, hybrid: set[str]) -> str:
 
 def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
     """Everything the result page and the report show, from the frozen snapshot."""
-    result: dict[str, Any] = assessment.recommendation or {}
-    costs: dict[str, Any] = assessment.costs or {}
+    result: RecommendationDict = assessment.result
+    costs: CostSnapshotDict = assessment.cost_snapshot
     primary = Approach(result["primary_approach"])
     hybrid_keys = {part["approach"] for part in result["hybrid"]}
     horizons = sorted(costs["horizons"], key=int)
@@ -167,7 +163,7 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
                 key=approach.value,
                 label=APPROACH_LABELS[approach],
                 score=result["scores"][approach.value],
-                emphasis=_emphasis(approach, primary, hybrid_keys),  # type: ignore[arg-type]
+                emphasis=_emphasis(approach, primary, hybrid_keys),
             )
             for approach in Approach
         ],
@@ -179,7 +175,7 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
                 key=approach.value,
                 label=APPROACH_LABELS[approach],
                 points=tuple(costs["cumulative"][approach.value]),
-                emphasis=_emphasis(approach, primary, hybrid_keys),  # type: ignore[arg-type]
+                emphasis=_emphasis(approach, primary, hybrid_keys),
             )
             for approach in Approach
         ],
@@ -224,13 +220,12 @@ def comparison(older: Assessment, newer: Assessment) -> dict[str, Any]:
         for field in ANSWER_FIELDS
         if display_answer(older.answers, field) != display_answer(newer.answers, field)
     ]
-    before: dict[str, Any] = older.recommendation or {}
-    after: dict[str, Any] = newer.recommendation or {}
-    horizon = max((older.costs or {})["horizons"], key=int)
+    before, after = older.result, newer.result
+    horizon = max(older.cost_snapshot["horizons"], key=int)
     score_rows = []
     for approach in Approach:
-        old_cost = (older.costs or {})["horizons"][horizon]["approaches"][approach.value]["total"]
-        new_cost = (newer.costs or {})["horizons"][horizon]["approaches"][approach.value]["total"]
+        old_cost = older.cost_snapshot["horizons"][horizon]["approaches"][approach.value]["total"]
+        new_cost = newer.cost_snapshot["horizons"][horizon]["approaches"][approach.value]["total"]
         score_rows.append(
             {
                 "label": APPROACH_LABELS[approach],

@@ -2,7 +2,7 @@ import json
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,7 +12,7 @@ from advisor.models import Assessment
 from advisor.presentation import answer_rows, comparison, result_context
 from advisor.scoring import InvalidAnswers
 from advisor.scoring.wording import time_of_day
-from projects.http import OrganizationRequest, audit
+from projects.http import OrganizationRequest, audit, get_for_organization_or_404
 from projects.models import AuditEvent, Project
 
 RESTORE_TO_ASSESS = "Restore the project before assessing it."
@@ -20,15 +20,13 @@ RESTORE_TO_CHANGE = "This project is archived: restore it to change its assessme
 
 
 def _project(request: OrganizationRequest, project_pk: int) -> Project:
-    projects = Project.objects.for_organization(request.membership.organization)
-    return get_object_or_404(projects.select_related("client"), pk=project_pk)
+    projects = Project.objects.select_related("client")
+    return get_for_organization_or_404(request, projects, pk=project_pk)
 
 
 def _assessment(request: OrganizationRequest, project_pk: int, pk: int) -> Assessment:
-    assessments = Assessment.objects.for_organization(request.membership.organization)
-    return get_object_or_404(
-        assessments.select_related("project__client", "updated_by"), pk=pk, project_id=project_pk
-    )
+    assessments = Assessment.objects.select_related("project__client", "updated_by")
+    return get_for_organization_or_404(request, assessments, pk=pk, project_id=project_pk)
 
 
 @require_POST

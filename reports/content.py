@@ -17,7 +17,6 @@ from advisor.presentation import (
     comparison,
     display_answer,
     result_context,
-    usd,
 )
 from advisor.scoring import (
     APPROACH_DESCRIPTIONS,
@@ -26,6 +25,7 @@ from advisor.scoring import (
     Blocker,
     Stage,
 )
+from advisor.scoring.wording import usd
 from projects.logos import logo_data_uri
 from projects.models import Organization
 
@@ -123,7 +123,7 @@ def report_context(
 ) -> dict[str, Any]:
     """Everything the report template needs, for either variant."""
     result = result_context(assessment, accent=organization.brand_color)
-    recommendation = result["result"]
+    recommendation = assessment.result
     stage = Stage(recommendation["stage"])
     assumptions = {a["name"]: a["value"] for a in result["assumptions"]}
     tuning_indicated = stage in TUNING_STAGES

@@ -25,7 +25,8 @@ def test_losing_the_database_while_saving_a_step_half_writes_nothing(
     data = step_post(assessment, "use-case", sample_input(task_type="code"))
     # The connection drops after the answers were written, before the request finished.
     with mock.patch(
-        "advisor.services.audit_record", side_effect=OperationalError("server closed the connection")
+        "advisor.services.audit_record",
+        side_effect=OperationalError("server closed the connection"),
     ):
         response = alice.post(assessment.step_url("use-case"), data)
     assert response.status_code == 503
