@@ -49,7 +49,7 @@ format: install ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-typecheck: install ## Type-check with mypy (strict on the scoring engine)
+typecheck: install ## Type-check the app packages with mypy (strict)
 	$(VENV)/bin/mypy config advisor projects reports
 
 bench-scoring: install ## Time the recommendation engine; prints medians
