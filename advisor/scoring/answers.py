@@ -14,6 +14,7 @@ from itertools import islice
 from typing import Final
 
 from advisor.scoring.prices import check_assumption_overrides
+from advisor.scoring.wording import number
 
 # Limits: generous enough for any real project, tight enough to catch typos and abuse.
 MAX_EXAMPLE_COUNT: Final = 10_000_000  # far beyond any hand-checked example set
@@ -226,14 +227,9 @@ class FieldSpec:
                 return "must be true or false"
             case FieldKind.INTEGER | FieldKind.NUMBER:
                 what = "a whole number" if self.kind is FieldKind.INTEGER else "a number"
-                text = f"must be {what} from {_number(self.minimum)} to {_number(self.maximum)}"
+                low, high = number(self.minimum or 0), number(self.maximum or 0)
+                text = f"must be {what} from {low} to {high}"
                 return f"{text}, or null" if self.nullable else text
-
-
-def _number(value: float | None) -> str:
-    if value is None:  # pragma: no cover - every numeric field has both limits
-        return "?"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
 # The enum behind each choice answer, so parsing returns typed members.
