@@ -120,7 +120,7 @@ def client_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
 
 def client_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
     organization = request.membership.organization
-    client = get_object_or_404(Client.objects.for_organization(organization), pk=pk)
+    client = get_for_organization_or_404(request, Client.objects.all(), pk=pk)
     # The form edits a copy, so the page keeps the saved name if what was typed is refused.
     edited = Client.objects.get(pk=client.pk)
     form = ClientForm(request.POST or None, instance=edited, organization=organization)
@@ -138,9 +138,7 @@ def client_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def client_archive(request: OrganizationRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(
-        Client.objects.for_organization(request.membership.organization), pk=pk
-    )
+    client = get_for_organization_or_404(request, Client.objects.all(), pk=pk)
     services.client_archive(client=client)
     audit(request, AuditEvent.Action.ARCHIVED, client)
     messages.success(request, f"Client “{client.name}” and its projects archived.")
@@ -149,9 +147,7 @@ def client_archive(request: OrganizationRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def client_restore(request: OrganizationRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(
-        Client.objects.for_organization(request.membership.organization), pk=pk
-    )
+    client = get_for_organization_or_404(request, Client.objects.all(), pk=pk)
     services.client_restore(client=client)
     audit(request, AuditEvent.Action.RESTORED, client)
     messages.success(request, f"Client “{client.name}” restored.")
@@ -174,11 +170,8 @@ def project_create(request: OrganizationRequest) -> HttpResponse:
 
 
 def project_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(
-        Project.objects.for_organization(request.membership.organization)
-        .select_related("client", "created_by")
-        .with_stage(),
-        pk=pk,
+    project = get_for_organization_or_404(
+        request, Project.objects.select_related("client", "created_by").with_stage(), pk=pk
     )
     # The assessments and their reports belong to the other apps; the page reads them through
     # the reverse relations, so this app imports neither.
@@ -205,7 +198,7 @@ def project_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
 
 def project_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
     organization = request.membership.organization
-    project = get_object_or_404(Project.objects.for_organization(organization), pk=pk)
+    project = get_for_organization_or_404(request, Project.objects.all(), pk=pk)
     form = ProjectForm(request.POST or None, instance=project, organization=organization)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -217,9 +210,7 @@ def project_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def project_archive(request: OrganizationRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(
-        Project.objects.for_organization(request.membership.organization), pk=pk
-    )
+    project = get_for_organization_or_404(request, Project.objects.all(), pk=pk)
     services.project_archive(project=project)
     audit(request, AuditEvent.Action.ARCHIVED, project)
     messages.success(request, f"Project “{project.name}” archived.")
@@ -228,10 +219,7 @@ def project_archive(request: OrganizationRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def project_restore(request: OrganizationRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(
-        Project.objects.for_organization(request.membership.organization).select_related("client"),
-        pk=pk,
-    )
+    project = get_for_organization_or_404(request, Project.objects.select_related("client"), pk=pk)
     if project.client.is_archived:
         messages.error(request, f"Restore the client “{project.client.name}” first.")
         return redirect(project)
@@ -347,8 +335,8 @@ def unsent_message(email: str, consequence: str) -> str:
 @require_POST
 @organization_admin_required
 def member_change_role(request: OrganizationRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(
-        request.membership.organization.memberships.select_related("user"), pk=pk
+    membership = get_for_organization_or_404(
+        request, Membership.objects.select_related("user", "organization"), pk=pk
     )
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
@@ -370,8 +358,8 @@ def member_change_role(request: OrganizationRequest, pk: int) -> HttpResponse:
 @require_POST
 @organization_admin_required
 def member_remove(request: OrganizationRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(
-        request.membership.organization.memberships.select_related("user"), pk=pk
+    membership = get_for_organization_or_404(
+        request, Membership.objects.select_related("user", "organization"), pk=pk
     )
     try:
         services.member_remove(membership=membership, by=request.user)
@@ -385,7 +373,7 @@ def member_remove(request: OrganizationRequest, pk: int) -> HttpResponse:
 @require_POST
 @organization_admin_required
 def invitation_resend(request: OrganizationRequest, pk: int) -> HttpResponse:
-    invitation = get_object_or_404(request.membership.organization.invitations, pk=pk)
+    invitation = get_for_organization_or_404(request, Invitation.objects.all(), pk=pk)
     try:
         services.invitation_resend(
             invitation=invitation, by=request.user, base_url=request.build_absolute_uri("/")
@@ -402,7 +390,7 @@ def invitation_resend(request: OrganizationRequest, pk: int) -> HttpResponse:
 @require_POST
 @organization_admin_required
 def invitation_revoke(request: OrganizationRequest, pk: int) -> HttpResponse:
-    invitation = get_object_or_404(request.membership.organization.invitations, pk=pk)
+    invitation = get_for_organization_or_404(request, Invitation.objects.all(), pk=pk)
     try:
         services.invitation_revoke(invitation=invitation, by=request.user)
     except services.InvitationUnavailable as error:

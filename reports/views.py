@@ -5,14 +5,14 @@ from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
 from advisor.models import Assessment
 from advisor.services import ProjectArchived
-from projects.http import OrganizationRequest, audit
+from projects.http import OrganizationRequest, audit, get_for_organization_or_404
 from projects.models import AuditEvent
 from reports import services
 from reports.forms import GenerateReportForm, ShareLinkForm
@@ -23,19 +23,18 @@ type View = Callable[..., HttpResponseBase]
 
 
 def _submitted_assessment(request: OrganizationRequest, project_pk: int, pk: int) -> Assessment:
-    assessments = Assessment.objects.for_organization(request.membership.organization).filter(
-        status=Assessment.Status.SUBMITTED
-    )
-    return get_object_or_404(
-        assessments.select_related("project__client__organization"), pk=pk, project_id=project_pk
+    assessments = Assessment.objects.filter(status=Assessment.Status.SUBMITTED)
+    return get_for_organization_or_404(
+        request,
+        assessments.select_related("project__client__organization"),
+        pk=pk,
+        project_id=project_pk,
     )
 
 
 def _report(request: OrganizationRequest, pk: int) -> Report:
-    reports = Report.objects.for_organization(request.membership.organization)
-    return get_object_or_404(
-        reports.select_related("assessment__project__client", "generated_by"), pk=pk
-    )
+    reports = Report.objects.select_related("assessment__project__client", "generated_by")
+    return get_for_organization_or_404(request, reports, pk=pk)
 
 
 def _pdf_response(report: Report, *, as_attachment: bool) -> FileResponse:
@@ -127,10 +126,7 @@ def share_link_create(request: OrganizationRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def share_link_revoke(request: OrganizationRequest, pk: int) -> HttpResponse:
-    links = ShareLink.objects.filter(
-        report__in=Report.objects.for_organization(request.membership.organization)
-    )
-    link = get_object_or_404(links.select_related("report"), pk=pk)
+    link = get_for_organization_or_404(request, ShareLink.objects.select_related("report"), pk=pk)
     services.share_link_revoke(link=link)
     audit(request, AuditEvent.Action.REVOKED, link.report, detail=f"link {link.pk}")
     messages.success(request, "Share link revoked; it no longer opens the report.")
