@@ -17,7 +17,7 @@ def test_an_archived_project_gets_no_new_report_but_keeps_its_reports(
 ) -> None:
     by = acme_result.submitted_by
     kept, _ = report_generate(assessment=acme_result, variant="executive", by=by)
-    project_archive(project=acme_result.project)
+    project_archive(project=acme_result.project, by=by)
 
     with pytest.raises(ProjectArchived):
         report_generate(assessment=acme_result, variant="full", by=by)
