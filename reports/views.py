@@ -33,7 +33,9 @@ def _submitted_assessment(request: OrganizationRequest, project_pk: int, pk: int
 
 
 def _report(request: OrganizationRequest, pk: int) -> Report:
-    reports = Report.objects.select_related("assessment__project__client", "generated_by")
+    reports = Report.objects.select_related(
+        "assessment__project__client__organization", "generated_by"
+    )
     return get_for_organization_or_404(request, reports, pk=pk)
 
 
@@ -68,8 +70,6 @@ def report_generate(request: OrganizationRequest, project_pk: int, pk: int) -> H
     except ProjectArchived:
         messages.error(request, "This project is archived: restore it to generate new reports.")
         return redirect(assessment.url("result"))
-    if created:
-        audit(request, AuditEvent.Action.GENERATED, report)
     if request.POST.get("then") == "download":
         return redirect("reports:download", pk=report.pk)
     if created:
@@ -115,9 +115,9 @@ def share_link_create(request: OrganizationRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(error) for error in form.errors["days"]))
         return redirect(report)
-    days = form.cleaned_data["days"]
-    link = services.share_link_create(report=report, days=days, by=request.user)
-    audit(request, AuditEvent.Action.SHARED, report, detail=f"link {link.pk}, {days} days")
+    link = services.share_link_create(
+        report=report, days=form.cleaned_data["days"], by=request.user
+    )
     messages.success(
         request, f"Share link created; it works until {link.expires_at:%-d %B %Y, %H:%M} UTC."
     )
@@ -126,9 +126,12 @@ def share_link_create(request: OrganizationRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def share_link_revoke(request: OrganizationRequest, pk: int) -> HttpResponse:
-    link = get_for_organization_or_404(request, ShareLink.objects.select_related("report"), pk=pk)
-    services.share_link_revoke(link=link)
-    audit(request, AuditEvent.Action.REVOKED, link.report, detail=f"link {link.pk}")
+    link = get_for_organization_or_404(
+        request,
+        ShareLink.objects.select_related("report__assessment__project__client__organization"),
+        pk=pk,
+    )
+    services.share_link_revoke(link=link, by=request.user)
     messages.success(request, "Share link revoked; it no longer opens the report.")
     return redirect(link.report)
 
