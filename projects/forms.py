@@ -139,8 +139,9 @@ class OrganizationBrandingForm(forms.ModelForm[Organization]):
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean() or {}
-        # A new upload replaces the logo anyway; otherwise the box clears it.
-        if cleaned_data.get("remove_logo") and "logo" not in self.files:
+        # The box is an instruction about the logo, not a detail of the organization: it turns
+        # into the logo's value. A new upload replaces the logo anyway; otherwise the box clears it.
+        if cleaned_data.pop("remove_logo", False) and "logo" not in self.files:
             cleaned_data["logo"] = False
         return cleaned_data
 

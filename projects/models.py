@@ -88,6 +88,9 @@ class Organization(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
+    def for_organization(self, organization: Organization) -> MembershipQuerySet:
+        return self.filter(organization=organization)
+
     def for_user(self, user: User | AnonymousUser) -> MembershipQuerySet:
         return self.filter(user_id=user.pk or 0).select_related("organization")
 
@@ -133,6 +136,9 @@ class Membership(models.Model):
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def for_organization(self, organization: Organization) -> InvitationQuerySet:
+        return self.filter(organization=organization)
+
     def pending(self) -> InvitationQuerySet:
         return self.filter(status=Invitation.Status.PENDING)
 

@@ -1,11 +1,12 @@
-"""Writes that touch several rows or send mail: one named function each."""
+"""Every write of this app and its audit event: one named function each."""
 
 import logging
 import secrets
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -363,9 +364,37 @@ class ClientNameTaken(Exception):
     """Another client of the organization has this name (ignoring case)."""
 
 
-def client_save(*, client: Client) -> Client:
-    """Create or update a client. Raises `ClientNameTaken` if a colleague took the name between
-    the form's check and this save; then nothing is saved and the request can go on."""
+class ClientArchived(Exception):
+    """The client is archived: it takes no new projects, and its projects cannot be restored
+    one by one, until it is restored itself."""
+
+    def __init__(self, client: Client) -> None:
+        super().__init__(f"The client “{client.name}” is archived.")
+        self.client = client
+
+
+# What people edit through the forms. The rest (organization, creator, archived_at) only
+# changes through the functions below, so no caller can skip their rules or audit events.
+CLIENT_FIELDS = frozenset({"name", "industry", "contact_name", "contact_email", "notes"})
+PROJECT_FIELDS = frozenset({"client", "name", "description"})
+BRANDING_FIELDS = frozenset({"name", "logo", "brand_color", "contact_line", "report_footer"})
+
+
+def _assign(instance: Model, fields: Mapping[str, object], editable: frozenset[str]) -> None:
+    """Set `fields` on `instance` as a model form would (a `False` file clears it); refuse a
+    name outside `editable`, so a caller cannot change what has a function of its own."""
+    if unknown := set(fields) - editable:
+        raise TypeError(f"{type(instance).__name__} fields that cannot be set: {sorted(unknown)}")
+    for name, value in fields.items():
+        # Every editable name is a concrete field, never a reverse relation.
+        instance._meta.get_field(name).save_form_data(instance, value)  # type: ignore[union-attr]
+
+
+def _client_save(client: Client) -> None:
+    """Check the client's fields and save it. Whether the name is taken is the unique
+    constraint's to say (it compares the database's LOWER()), so a colleague taking the name a
+    moment ago raises `ClientNameTaken` too; then nothing is saved and the request can go on."""
+    client.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             client.save()
@@ -373,32 +402,160 @@ def client_save(*, client: Client) -> Client:
         if UNIQUE_CLIENT_NAME in str(error):
             raise ClientNameTaken(client.name) from error
         raise
+
+
+@transaction.atomic
+def client_create(*, organization: Organization, by: User, fields: Mapping[str, object]) -> Client:
+    """Add a client to the organization. Raises `ValidationError` naming the field a model
+    rule refuses, or `ClientNameTaken`."""
+    client = Client(organization=organization)
+    _assign(client, fields, CLIENT_FIELDS)
+    _client_save(client)
+    audit_record(
+        organization=organization, actor=by, action=AuditEvent.Action.CREATED, target=client
+    )
     return client
 
 
-def client_archive(*, client: Client) -> None:
+@transaction.atomic
+def client_update(*, client: Client, by: User, fields: Mapping[str, object]) -> Client:
+    """Change a client's details and return it saved; `client` itself keeps the values it had.
+    Raises `ValidationError` or `ClientNameTaken`, and then nothing is saved."""
+    edited = (
+        Client.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=client.pk)
+    )
+    _assign(edited, fields, CLIENT_FIELDS)
+    _client_save(edited)
+    audit_record(
+        organization=edited.organization, actor=by, action=AuditEvent.Action.CHANGED, target=edited
+    )
+    return edited
+
+
+@transaction.atomic
+def client_archive(*, client: Client, by: User) -> None:
     """Hide a client from pickers and lists, and archive its projects with it."""
-    with transaction.atomic():
-        client.archived_at = timezone.now()
-        client.save(update_fields=["archived_at", "updated_at"])
-        client.projects.filter(archived_at__isnull=True).update(
-            archived_at=client.archived_at, updated_at=client.archived_at
-        )
+    client.archived_at = timezone.now()
+    client.save(update_fields=["archived_at", "updated_at"])
+    client.projects.filter(archived_at__isnull=True).update(
+        archived_at=client.archived_at, updated_at=client.archived_at
+    )
+    audit_record(
+        organization=client.organization, actor=by, action=AuditEvent.Action.ARCHIVED, target=client
+    )
 
 
-def client_restore(*, client: Client) -> None:
+@transaction.atomic
+def client_restore(*, client: Client, by: User) -> None:
     """Bring an archived client back; its projects stay archived until restored one by one."""
     client.archived_at = None
     client.save(update_fields=["archived_at", "updated_at"])
+    audit_record(
+        organization=client.organization, actor=by, action=AuditEvent.Action.RESTORED, target=client
+    )
 
 
-def project_archive(*, project: Project) -> None:
+def _active_client(client: Client, *, organization_id: int) -> Client:
+    """The client, locked until the transaction ends (so it cannot be archived meanwhile), if it
+    belongs to the organization and is active. Raises `ValidationError` or `ClientArchived`."""
+    locked = Client.objects.select_for_update().get(pk=client.pk)
+    if locked.organization_id != organization_id:
+        raise ValidationError({"client": "Choose one of your organization's clients."})
+    if locked.is_archived:
+        raise ClientArchived(locked)
+    return locked
+
+
+@transaction.atomic
+def project_create(
+    *, organization: Organization, by: User, fields: Mapping[str, object]
+) -> Project:
+    """Start a project for one of the organization's active clients. Raises `ValidationError`
+    naming the field a model rule refuses, or `ClientArchived`."""
+    project = Project(created_by=by)
+    _assign(project, fields, PROJECT_FIELDS)
+    if project.client_id is not None:
+        _active_client(project.client, organization_id=organization.pk)
+    project.full_clean()
+    project.save()
+    audit_record(
+        organization=organization, actor=by, action=AuditEvent.Action.CREATED, target=project
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, by: User, fields: Mapping[str, object]) -> Project:
+    """Change a project's details and return it saved. Moving it to another client needs an
+    active client of the same organization. Raises `ValidationError` or `ClientArchived`."""
+    edited = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("client__organization")
+        .get(pk=project.pk)
+    )
+    organization, saved_client_id = edited.client.organization, edited.client_id
+    _assign(edited, fields, PROJECT_FIELDS)
+    if edited.client_id not in {saved_client_id, None}:
+        _active_client(edited.client, organization_id=organization.pk)
+    edited.full_clean()
+    edited.save()
+    audit_record(
+        organization=organization, actor=by, action=AuditEvent.Action.CHANGED, target=edited
+    )
+    return edited
+
+
+@transaction.atomic
+def project_archive(*, project: Project, by: User) -> None:
     """Hide a project from the dashboard; its assessments and reports stay readable."""
     project.archived_at = timezone.now()
     project.save(update_fields=["archived_at", "updated_at"])
+    audit_record(
+        organization=project.client.organization,
+        actor=by,
+        action=AuditEvent.Action.ARCHIVED,
+        target=project,
+    )
 
 
-def project_restore(*, project: Project) -> None:
-    """Un-archive a project (its client must be active); its stage follows its assessments."""
+@transaction.atomic
+def project_restore(*, project: Project, by: User) -> None:
+    """Un-archive a project; its stage follows its assessments. Raises `ClientArchived` if its
+    client is archived: the client comes back first."""
+    client = (
+        Client.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=project.client_id)
+    )
+    if client.is_archived:
+        raise ClientArchived(client)
     project.archived_at = None
     project.save(update_fields=["archived_at", "updated_at"])
+    audit_record(
+        organization=client.organization,
+        actor=by,
+        action=AuditEvent.Action.RESTORED,
+        target=project,
+    )
+
+
+@transaction.atomic
+def organization_update_branding(
+    *, organization: Organization, by: User, fields: Mapping[str, object]
+) -> Organization:
+    """Change the name, logo, colour and lines that reports carry, and return the organization
+    saved; `organization` itself keeps the values it had. Raises `ValidationError`."""
+    edited = Organization.objects.select_for_update().get(pk=organization.pk)
+    _assign(edited, fields, BRANDING_FIELDS)
+    edited.full_clean()
+    edited.save()
+    audit_record(
+        organization=edited,
+        actor=by,
+        action=AuditEvent.Action.CHANGED,
+        target=edited,
+        detail="branding",
+    )
+    return edited

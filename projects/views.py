@@ -26,16 +26,10 @@ from projects.forms import (
     ProjectFilterForm,
     ProjectForm,
 )
-from projects.http import (
-    OrganizationRequest,
-    SignedInRequest,
-    audit,
-    get_for_organization_or_404,
-)
+from projects.http import OrganizationRequest, SignedInRequest, get_for_organization_or_404
 from projects.logos import logo_data_uri
 from projects.middleware import ACTIVE_ORGANIZATION_SESSION_KEY, last_used
 from projects.models import (
-    AuditEvent,
     Client,
     Invitation,
     Membership,
@@ -45,6 +39,8 @@ from projects.models import (
 )
 
 PROJECTS_PER_PAGE = 20
+# Only when a colleague archives the client between the form's check and the save.
+CLIENT_ARCHIVED = "The client “{name}” was just archived; restore it first, or choose another."
 
 type View = Callable[..., HttpResponse]
 
@@ -100,13 +96,13 @@ def client_create(request: OrganizationRequest) -> HttpResponse:
     organization = request.membership.organization
     form = ClientForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        form.instance.organization = organization
         try:
-            client = services.client_save(client=form.instance)
+            client = services.client_create(
+                organization=organization, by=request.user, fields=form.cleaned_data
+            )
         except services.ClientNameTaken:
             form.add_error("name", ClientForm.NAME_TAKEN)
         else:
-            audit(request, AuditEvent.Action.CREATED, client)
             messages.success(request, f"Client “{client.name}” added.")
             return redirect(client)
     return render(request, "projects/client_form.html", {"form": form})
@@ -120,40 +116,33 @@ def client_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
 
 def client_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
     organization = request.membership.organization
-    client = get_object_or_404(Client.objects.for_organization(organization), pk=pk)
-    # The form edits a copy, so the page keeps the saved name if what was typed is refused.
-    edited = Client.objects.get(pk=client.pk)
-    form = ClientForm(request.POST or None, instance=edited, organization=organization)
+    client = get_for_organization_or_404(request, Client.objects.all(), pk=pk)
+    # The form checks a copy, so the page keeps the saved name if what was typed is refused.
+    checked = Client.objects.get(pk=client.pk)
+    form = ClientForm(request.POST or None, instance=checked, organization=organization)
     if request.method == "POST" and form.is_valid():
         try:
-            services.client_save(client=edited)
+            saved = services.client_update(client=client, by=request.user, fields=form.cleaned_data)
         except services.ClientNameTaken:
             form.add_error("name", ClientForm.NAME_TAKEN)
         else:
-            audit(request, AuditEvent.Action.CHANGED, edited)
-            messages.success(request, f"Client “{edited.name}” saved.")
-            return redirect(edited)
+            messages.success(request, f"Client “{saved.name}” saved.")
+            return redirect(saved)
     return render(request, "projects/client_form.html", {"form": form, "client": client})
 
 
 @require_POST
 def client_archive(request: OrganizationRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(
-        Client.objects.for_organization(request.membership.organization), pk=pk
-    )
-    services.client_archive(client=client)
-    audit(request, AuditEvent.Action.ARCHIVED, client)
+    client = get_for_organization_or_404(request, Client.objects.all(), pk=pk)
+    services.client_archive(client=client, by=request.user)
     messages.success(request, f"Client “{client.name}” and its projects archived.")
     return redirect(client)
 
 
 @require_POST
 def client_restore(request: OrganizationRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(
-        Client.objects.for_organization(request.membership.organization), pk=pk
-    )
-    services.client_restore(client=client)
-    audit(request, AuditEvent.Action.RESTORED, client)
+    client = get_for_organization_or_404(request, Client.objects.all(), pk=pk)
+    services.client_restore(client=client, by=request.user)
     messages.success(request, f"Client “{client.name}” restored.")
     return redirect(client)
 
@@ -165,20 +154,21 @@ def project_create(request: OrganizationRequest) -> HttpResponse:
     )
     form = ProjectForm(request.POST or None, initial=initial, organization=organization)
     if request.method == "POST" and form.is_valid():
-        form.instance.created_by = request.user
-        project = form.save()
-        audit(request, AuditEvent.Action.CREATED, project)
-        messages.success(request, f"Project “{project.name}” created.")
-        return redirect(project)
+        try:
+            project = services.project_create(
+                organization=organization, by=request.user, fields=form.cleaned_data
+            )
+        except services.ClientArchived as archived:
+            form.add_error("client", CLIENT_ARCHIVED.format(name=archived.client.name))
+        else:
+            messages.success(request, f"Project “{project.name}” created.")
+            return redirect(project)
     return render(request, "projects/project_form.html", {"form": form})
 
 
 def project_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(
-        Project.objects.for_organization(request.membership.organization)
-        .select_related("client", "created_by")
-        .with_stage(),
-        pk=pk,
+    project = get_for_organization_or_404(
+        request, Project.objects.select_related("client", "created_by").with_stage(), pk=pk
     )
     # The assessments and their reports belong to the other apps; the page reads them through
     # the reverse relations, so this app imports neither.
@@ -205,39 +195,38 @@ def project_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
 
 def project_edit(request: OrganizationRequest, pk: int) -> HttpResponse:
     organization = request.membership.organization
-    project = get_object_or_404(Project.objects.for_organization(organization), pk=pk)
+    project = get_for_organization_or_404(request, Project.objects.all(), pk=pk)
     form = ProjectForm(request.POST or None, instance=project, organization=organization)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit(request, AuditEvent.Action.CHANGED, project)
-        messages.success(request, f"Project “{project.name}” saved.")
-        return redirect(project)
+        try:
+            saved = services.project_update(
+                project=project, by=request.user, fields=form.cleaned_data
+            )
+        except services.ClientArchived as archived:
+            form.add_error("client", CLIENT_ARCHIVED.format(name=archived.client.name))
+        else:
+            messages.success(request, f"Project “{saved.name}” saved.")
+            return redirect(saved)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 
 @require_POST
 def project_archive(request: OrganizationRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(
-        Project.objects.for_organization(request.membership.organization), pk=pk
-    )
-    services.project_archive(project=project)
-    audit(request, AuditEvent.Action.ARCHIVED, project)
+    project = get_for_organization_or_404(request, Project.objects.all(), pk=pk)
+    services.project_archive(project=project, by=request.user)
     messages.success(request, f"Project “{project.name}” archived.")
     return redirect(project)
 
 
 @require_POST
 def project_restore(request: OrganizationRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(
-        Project.objects.for_organization(request.membership.organization).select_related("client"),
-        pk=pk,
-    )
-    if project.client.is_archived:
-        messages.error(request, f"Restore the client “{project.client.name}” first.")
-        return redirect(project)
-    services.project_restore(project=project)
-    audit(request, AuditEvent.Action.RESTORED, project)
-    messages.success(request, f"Project “{project.name}” restored.")
+    project = get_for_organization_or_404(request, Project.objects.all(), pk=pk)
+    try:
+        services.project_restore(project=project, by=request.user)
+    except services.ClientArchived as archived:
+        messages.error(request, f"Restore the client “{archived.client.name}” first.")
+    else:
+        messages.success(request, f"Project “{project.name}” restored.")
     return redirect(project)
 
 
@@ -288,12 +277,13 @@ def organization_leave(request: OrganizationRequest) -> HttpResponse:
 @organization_admin_required
 def organization_settings(request: OrganizationRequest) -> HttpResponse:
     organization = request.membership.organization
-    # The form edits a copy, so the page keeps the saved name and logo if the input is refused.
-    edited = Organization.objects.get(pk=organization.pk)
-    form = OrganizationBrandingForm(request.POST or None, request.FILES or None, instance=edited)
+    # The form checks a copy, so the page keeps the saved name and logo if the input is refused.
+    checked = Organization.objects.get(pk=organization.pk)
+    form = OrganizationBrandingForm(request.POST or None, request.FILES or None, instance=checked)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit(request, AuditEvent.Action.CHANGED, edited, detail="branding")
+        services.organization_update_branding(
+            organization=organization, by=request.user, fields=form.cleaned_data
+        )
         messages.success(request, "Branding saved. New reports will use it.")
         return redirect("projects:organization_settings")
     # Inlined: media files are not served by the app, and img-src allows data: URLs.
@@ -323,18 +313,13 @@ def member_list(request: OrganizationRequest) -> HttpResponse:
             # The same words whether or not the address has an account: nothing is revealed.
             messages.success(request, f"Invitation sent to {email}. They join once they accept it.")
             return redirect("projects:member_list")
-    members = organization.memberships.select_related("user").order_by("user__email")
-    invitations = organization.invitations.pending().select_related("invited_by")
-    return render(
-        request,
-        "projects/member_list.html",
-        {
-            "form": form,
-            "members": members,
-            "invitations": invitations,
-            "roles": Membership.Role.choices,
-        },
-    )
+    context = {
+        "form": form,
+        "members": organization.memberships.select_related("user").order_by("user__email"),
+        "invitations": organization.invitations.pending().select_related("invited_by"),
+        "roles": Membership.Role.choices,
+    }
+    return render(request, "projects/member_list.html", context)
 
 
 def unsent_message(email: str, consequence: str) -> str:
@@ -347,8 +332,8 @@ def unsent_message(email: str, consequence: str) -> str:
 @require_POST
 @organization_admin_required
 def member_change_role(request: OrganizationRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(
-        request.membership.organization.memberships.select_related("user"), pk=pk
+    membership = get_for_organization_or_404(
+        request, Membership.objects.select_related("user", "organization"), pk=pk
     )
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
@@ -370,8 +355,8 @@ def member_change_role(request: OrganizationRequest, pk: int) -> HttpResponse:
 @require_POST
 @organization_admin_required
 def member_remove(request: OrganizationRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(
-        request.membership.organization.memberships.select_related("user"), pk=pk
+    membership = get_for_organization_or_404(
+        request, Membership.objects.select_related("user", "organization"), pk=pk
     )
     try:
         services.member_remove(membership=membership, by=request.user)
@@ -385,7 +370,7 @@ def member_remove(request: OrganizationRequest, pk: int) -> HttpResponse:
 @require_POST
 @organization_admin_required
 def invitation_resend(request: OrganizationRequest, pk: int) -> HttpResponse:
-    invitation = get_object_or_404(request.membership.organization.invitations, pk=pk)
+    invitation = get_for_organization_or_404(request, Invitation.objects.all(), pk=pk)
     try:
         services.invitation_resend(
             invitation=invitation, by=request.user, base_url=request.build_absolute_uri("/")
@@ -402,7 +387,7 @@ def invitation_resend(request: OrganizationRequest, pk: int) -> HttpResponse:
 @require_POST
 @organization_admin_required
 def invitation_revoke(request: OrganizationRequest, pk: int) -> HttpResponse:
-    invitation = get_object_or_404(request.membership.organization.invitations, pk=pk)
+    invitation = get_for_organization_or_404(request, Invitation.objects.all(), pk=pk)
     try:
         services.invitation_revoke(invitation=invitation, by=request.user)
     except services.InvitationUnavailable as error:

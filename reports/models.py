@@ -64,6 +64,11 @@ class Report(models.Model):
         return f"{slug or 'project'}-assessment-{self.assessment.number}-{self.variant}.pdf"
 
 
+class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
+    def for_organization(self, organization: Organization) -> ShareLinkQuerySet:
+        return self.filter(report__assessment__project__client__organization=organization)
+
+
 class ShareLink(models.Model):
     """A link that opens one report without a login, until it expires or is revoked."""
 
@@ -76,6 +81,8 @@ class ShareLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShareLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

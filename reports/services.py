@@ -67,9 +67,9 @@ def report_context_for(assessment: Assessment, variant: str, by: User | None) ->
 def report_generate(*, assessment: Assessment, variant: str, by: User) -> tuple[Report, bool]:
     """Render and store the report, or return the one already stored for this template version.
 
-    Returns the report and whether it was created. Raises `ReportRenderError` if rendering
-    fails, and `ProjectArchived` if the project is archived (its stored reports are still
-    returned); then nothing is stored.
+    Returns the report and whether it was created (and noted in the audit trail). Raises
+    `ReportRenderError` if rendering fails, and `ProjectArchived` if the project is archived
+    (its stored reports are still returned); then nothing is stored.
     """
     existing = Report.objects.filter(
         assessment=assessment, variant=variant, template_version=REPORT_TEMPLATE_VERSION
@@ -98,6 +98,12 @@ def report_generate(*, assessment: Assessment, variant: str, by: User) -> tuple[
     try:
         with transaction.atomic():
             report.save()
+            audit_record(
+                organization=assessment.project.client.organization,
+                actor=by,
+                action=AuditEvent.Action.GENERATED,
+                target=report,
+            )
     except IntegrityError:
         # A colleague generated the same report a moment ago: keep theirs.
         report.file.delete(save=False)
@@ -107,19 +113,37 @@ def report_generate(*, assessment: Assessment, variant: str, by: User) -> tuple[
     return report, True
 
 
+@transaction.atomic
 def share_link_create(*, report: Report, days: int, by: User) -> ShareLink:
     """A link to the report that works without a login for `days` days (1 to 90)."""
     if not 1 <= days <= MAX_SHARE_DAYS:
         raise ValueError(f"days must be from 1 to {MAX_SHARE_DAYS}")
-    return ShareLink.objects.create(
+    link = ShareLink.objects.create(
         report=report, expires_at=timezone.now() + timedelta(days=days), created_by=by
     )
+    audit_record(
+        organization=report.assessment.project.client.organization,
+        actor=by,
+        action=AuditEvent.Action.SHARED,
+        target=report,
+        detail=f"link {link.pk}, {days} days",
+    )
+    return link
 
 
-def share_link_revoke(*, link: ShareLink) -> None:
+@transaction.atomic
+def share_link_revoke(*, link: ShareLink, by: User) -> None:
+    """Stop the link from opening its report; revoking it again keeps the first time."""
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
+    audit_record(
+        organization=link.report.assessment.project.client.organization,
+        actor=by,
+        action=AuditEvent.Action.REVOKED,
+        target=link.report,
+        detail=f"link {link.pk}",
+    )
 
 
 def share_visitor(*, address: str, user_agent: str) -> str:

@@ -5,14 +5,14 @@ from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
 from advisor.models import Assessment
 from advisor.services import ProjectArchived
-from projects.http import OrganizationRequest, audit
+from projects.http import OrganizationRequest, audit, get_for_organization_or_404
 from projects.models import AuditEvent
 from reports import services
 from reports.forms import GenerateReportForm, ShareLinkForm
@@ -23,19 +23,20 @@ type View = Callable[..., HttpResponseBase]
 
 
 def _submitted_assessment(request: OrganizationRequest, project_pk: int, pk: int) -> Assessment:
-    assessments = Assessment.objects.for_organization(request.membership.organization).filter(
-        status=Assessment.Status.SUBMITTED
-    )
-    return get_object_or_404(
-        assessments.select_related("project__client__organization"), pk=pk, project_id=project_pk
+    assessments = Assessment.objects.filter(status=Assessment.Status.SUBMITTED)
+    return get_for_organization_or_404(
+        request,
+        assessments.select_related("project__client__organization"),
+        pk=pk,
+        project_id=project_pk,
     )
 
 
 def _report(request: OrganizationRequest, pk: int) -> Report:
-    reports = Report.objects.for_organization(request.membership.organization)
-    return get_object_or_404(
-        reports.select_related("assessment__project__client", "generated_by"), pk=pk
+    reports = Report.objects.select_related(
+        "assessment__project__client__organization", "generated_by"
     )
+    return get_for_organization_or_404(request, reports, pk=pk)
 
 
 def _pdf_response(report: Report, *, as_attachment: bool) -> FileResponse:
@@ -69,8 +70,6 @@ def report_generate(request: OrganizationRequest, project_pk: int, pk: int) -> H
     except ProjectArchived:
         messages.error(request, "This project is archived: restore it to generate new reports.")
         return redirect(assessment.url("result"))
-    if created:
-        audit(request, AuditEvent.Action.GENERATED, report)
     if request.POST.get("then") == "download":
         return redirect("reports:download", pk=report.pk)
     if created:
@@ -116,9 +115,9 @@ def share_link_create(request: OrganizationRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(error) for error in form.errors["days"]))
         return redirect(report)
-    days = form.cleaned_data["days"]
-    link = services.share_link_create(report=report, days=days, by=request.user)
-    audit(request, AuditEvent.Action.SHARED, report, detail=f"link {link.pk}, {days} days")
+    link = services.share_link_create(
+        report=report, days=form.cleaned_data["days"], by=request.user
+    )
     messages.success(
         request, f"Share link created; it works until {link.expires_at:%-d %B %Y, %H:%M} UTC."
     )
@@ -127,12 +126,12 @@ def share_link_create(request: OrganizationRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def share_link_revoke(request: OrganizationRequest, pk: int) -> HttpResponse:
-    links = ShareLink.objects.filter(
-        report__in=Report.objects.for_organization(request.membership.organization)
+    link = get_for_organization_or_404(
+        request,
+        ShareLink.objects.select_related("report__assessment__project__client__organization"),
+        pk=pk,
     )
-    link = get_object_or_404(links.select_related("report"), pk=pk)
-    services.share_link_revoke(link=link)
-    audit(request, AuditEvent.Action.REVOKED, link.report, detail=f"link {link.pk}")
+    services.share_link_revoke(link=link, by=request.user)
     messages.success(request, "Share link revoked; it no longer opens the report.")
     return redirect(link.report)
 

@@ -40,7 +40,7 @@ def save_use_case(assessment: Assessment, by) -> Assessment:
 @pytest.mark.django_db
 def test_an_archived_project_takes_no_new_or_imported_assessment(acme: Agency) -> None:
     by = acme.admin.user
-    project_archive(project=acme.project)
+    project_archive(project=acme.project, by=acme.admin.user)
 
     with pytest.raises(services.ProjectArchived):
         services.assessment_start(project=acme.project, by=by)
@@ -57,7 +57,7 @@ def test_a_draft_of_an_archived_project_can_be_neither_changed_nor_submitted(
 ) -> None:
     by = acme.admin.user
     assessment = draft(acme)
-    project_archive(project=acme.project)
+    project_archive(project=acme.project, by=acme.admin.user)
 
     with pytest.raises(services.ProjectArchived):
         save_use_case(assessment, by)
@@ -67,7 +67,7 @@ def test_a_draft_of_an_archived_project_can_be_neither_changed_nor_submitted(
     assessment.refresh_from_db()
     assert (assessment.status, assessment.version) == (Assessment.Status.DRAFT, 1)
     assert assessment.answers == sample_input()
-    project_restore(project=acme.project)
+    project_restore(project=acme.project, by=acme.admin.user)
     assert services.assessment_submit(assessment=save_use_case(assessment, by), by=by)
 
 
@@ -90,7 +90,7 @@ def test_the_pages_say_why_an_archived_project_refuses_changes(
     alice: HttpClient, acme: Agency
 ) -> None:
     assessment = draft(acme)
-    project_archive(project=acme.project)
+    project_archive(project=acme.project, by=acme.admin.user)
     restore = "This project is archived: restore it to change its assessments."
 
     response = alice.get(assessment.step_url("use-case"), follow=True)

@@ -1,8 +1,10 @@
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
 
-from projects.models import Project
+from projects.forms import ProjectForm
+from projects.models import Client, Project
 from tests.conftest import Agency
 from tests.factories import ClientFactory, ProjectFactory
 
@@ -128,3 +130,26 @@ def test_restoring_a_project_brings_back_its_assessment_status(
     alice.post(reverse("projects:project_archive", args=[acme.project.pk]))
     alice.post(reverse("projects:project_restore", args=[acme.project.pk]))
     assert Project.objects.with_stage().get(pk=acme.project.pk).status == "recommended"
+
+
+@pytest.mark.django_db
+def test_a_client_archived_after_the_forms_check_gives_a_form_error(
+    alice: HttpClient, acme: Agency, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = ProjectForm.clean
+
+    def colleague_archives_the_client_right_after_the_check(form: ProjectForm) -> object:
+        cleaned = checked(form)
+        Client.objects.filter(pk=acme.client.pk).update(archived_at=timezone.now())
+        return cleaned
+
+    monkeypatch.setattr(ProjectForm, "clean", colleague_archives_the_client_right_after_the_check)
+    response = alice.post(
+        reverse("projects:project_create"), {"client": acme.client.pk, "name": "Late"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["client"] == [
+        "The client “Acme Retail” was just archived; restore it first, or choose another."
+    ]
+    assert not Project.objects.filter(name="Late").exists()
