@@ -8,7 +8,8 @@ from django.db import transaction
 
 from advisor.scoring.examples import EXAMPLE_PROJECTS
 from advisor.services import assessment_start, assessment_submit
-from projects.models import Client, Membership, Organization, Project
+from projects.models import Client, Membership, Organization
+from projects.services import client_create, project_create
 
 DEMO_EMAIL = "demo@advisor.example"
 DEMO_PASSWORD = "advisor-demo-2026"  # noqa: S105 - a published demo login, reset on every seed
@@ -90,16 +91,21 @@ def demo_seed() -> DemoLogin:
     Membership.objects.update_or_create(
         user=user, organization=organization, defaults={"role": Membership.Role.ADMIN}
     )
+    # Through the services, as a person would: every object gets its audit event.
     for spec in DEMO_CLIENTS:
-        details = {key: value for key, value in spec.items() if key not in {"name", "projects"}}
-        client, _ = Client.objects.get_or_create(
-            organization=organization, name=spec["name"], defaults=details
-        )
+        client = Client.objects.filter(organization=organization, name=spec["name"]).first()
+        if client is None:
+            fields = {key: value for key, value in spec.items() if key != "projects"}
+            client = client_create(organization=organization, by=user, fields=fields)
         for name, description, example in spec["projects"]:
-            project, created = Project.objects.get_or_create(
-                client=client, name=name, defaults={"description": description, "created_by": user}
+            if client.projects.filter(name=name).exists():
+                continue
+            project = project_create(
+                organization=organization,
+                by=user,
+                fields={"client": client, "name": name, "description": description},
             )
-            if created and example:
+            if example:
                 # A submitted assessment, so the demo shows a recommendation straight away.
                 assessment = assessment_start(
                     project=project, by=user, answers=EXAMPLE_PROJECTS[example]
