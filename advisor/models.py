@@ -142,7 +142,7 @@ class Assessment(models.Model):
 
     def validation_errors(self) -> dict[str, str]:
         """Every reason the answers cannot be submitted yet (field → message); empty if none."""
-        errors = {field: "has a value that is not valid yet" for field in self.pending_inputs}
+        errors = dict.fromkeys(self.pending_inputs, "has a value that is not valid yet")
         try:
             parse_answers(self.engine_input())
         except InvalidAnswers as invalid:

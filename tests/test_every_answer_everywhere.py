@@ -217,7 +217,8 @@ def test_answers_the_contract_no_longer_allows_still_show_everywhere(
     Assessment.objects.filter(pk=second.pk).update(answers={**second.answers, **odd})
 
     result = page(alice, second.url("result"))
-    assert "“hourly”" in result and "“vibes”" in result
+    assert "“hourly”" in result
+    assert "“vibes”" in result
     url = reverse("advisor:compare", args=[acme.project.pk])
     assert "“hourly”" in page(alice, f"{url}?a={first.pk}&b={second.pk}")
     for variant in ("full", "executive"):

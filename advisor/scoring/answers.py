@@ -398,20 +398,24 @@ def _check_field(spec: FieldSpec, value: object) -> tuple[object, str | None]:
         case FieldKind.BOOLEAN:
             return (value, None) if isinstance(value, bool) else (None, problem)
         case FieldKind.INTEGER | FieldKind.NUMBER:
-            if value is None and spec.nullable:
-                return None, None
-            if not _is_number(value):
-                return None, problem
-            if spec.kind is FieldKind.INTEGER and not isinstance(value, int):
-                return None, problem
-            # Compared as they are: Python compares ints and floats exactly, and float() of a
-            # 400-digit integer would overflow.
-            number: float = value  # type: ignore[assignment]
-            if isinstance(number, float) and not math.isfinite(number):
-                return None, problem
-            if not (spec.minimum or 0) <= number <= (spec.maximum or 0):
-                return None, problem
-            return (number if spec.kind is FieldKind.INTEGER else float(number)), None
+            return _check_number(spec, value, problem)
+
+
+def _check_number(spec: FieldSpec, value: object, problem: str) -> tuple[object, str | None]:
+    if value is None and spec.nullable:
+        return None, None
+    if not _is_number(value):
+        return None, problem
+    if spec.kind is FieldKind.INTEGER and not isinstance(value, int):
+        return None, problem
+    # Compared as they are: Python compares ints and floats exactly, and float() of a
+    # 400-digit integer would overflow.
+    number: float = value  # type: ignore[assignment]
+    if isinstance(number, float) and not math.isfinite(number):
+        return None, problem
+    if not (spec.minimum or 0) <= number <= (spec.maximum or 0):
+        return None, problem
+    return (number if spec.kind is FieldKind.INTEGER else float(number)), None
 
 
 def _check_list(spec: FieldSpec, value: object) -> tuple[object, str | None]:

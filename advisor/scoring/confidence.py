@@ -51,6 +51,20 @@ def confidence(
     costs: Mapping[Approach, ApproachCost],
 ) -> tuple[Confidence, tuple[str, ...]]:
     """High, lowered one level per doubt: unknown answers, near thresholds, close calls."""
+    notes = [*_evidence_doubts(answers, stage)]
+    others = [totals[p] for p in candidates(stage) if p is not primary]
+    if others and totals[primary] - max(others) < CLOSE_SCORE_MARGIN:
+        notes.append("Another approach fits almost as well.")
+    cost = costs[primary]
+    if cost.one_off > answers.build_budget or cost.monthly > answers.monthly_budget:
+        notes.append("The recommended approach costs more than the budget allows.")
+    if not notes:
+        return Confidence.HIGH, ()
+    return (Confidence.MEDIUM if len(notes) == 1 else Confidence.LOW), tuple(notes)
+
+
+def _evidence_doubts(answers: Answers, stage: Stage) -> list[str]:
+    """What the answers leave open: unknowns, counts near a threshold, an undiagnosed gap."""
     notes = []
     n = answers.example_count
     if answers.data_coverage is DataCoverage.UNKNOWN:
@@ -68,12 +82,4 @@ def confidence(
         notes.append("Fine-tuning with fewer than 500 examples is possible but less dependable.")
     if answers.prompting_status is PromptingStatus.FALLS_SHORT and not answers.gaps:
         notes.append("The reason prompting falls short has not been diagnosed.")
-    others = [totals[p] for p in candidates(stage) if p is not primary]
-    if others and totals[primary] - max(others) < CLOSE_SCORE_MARGIN:
-        notes.append("Another approach fits almost as well.")
-    cost = costs[primary]
-    if cost.one_off > answers.build_budget or cost.monthly > answers.monthly_budget:
-        notes.append("The recommended approach costs more than the budget allows.")
-    if not notes:
-        return Confidence.HIGH, ()
-    return (Confidence.MEDIUM if len(notes) == 1 else Confidence.LOW), tuple(notes)
+    return notes

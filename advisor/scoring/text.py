@@ -38,7 +38,12 @@ def _names(approaches: tuple[Approach, ...]) -> str:
 
 def recommendation_as_text(recommendation: Recommendation) -> str:
     """Render every part of the recommendation readably, ending with a newline."""
-    rec = recommendation
+    sections = (_summary, _fit, _feasibility, _why, _what_would_change, _costs, _assumptions)
+    lines = [line for section in sections for line in section(recommendation)]
+    return "\n".join(lines) + "\n"
+
+
+def _summary(rec: Recommendation) -> list[str]:
     scoring = rec.scoring
     title = f"Recommendation (rules {scoring.ruleset_version})"
     lines = [title, "=" * len(title), *textwrap.wrap(rec.headline, WIDTH, break_on_hyphens=False)]
@@ -56,36 +61,52 @@ def recommendation_as_text(recommendation: Recommendation) -> str:
         lines.extend(_heading("Combined design"))
         for part in scoring.hybrid:
             lines.extend(_bullet(f"{APPROACH_LABELS[part.approach]} for {part.covers}."))
+    return lines
 
-    lines.extend(_heading("Fit scores (0-100, higher fits better)"))
-    for approach, value in scoring.scores.items():
+
+def _fit(rec: Recommendation) -> list[str]:
+    lines = _heading("Fit scores (0-100, higher fits better)")
+    for approach, value in rec.scoring.scores.items():
         bar = "#" * round(value * _BAR_WIDTH / 100)
         lines.append(f"  {APPROACH_LABELS[approach]:<32}{value:>4}  {bar}")
+    return lines
 
+
+def _feasibility(rec: Recommendation) -> list[str]:
+    scoring = rec.scoring
     feasible = "feasible" if scoring.fine_tuning_feasible else "not feasible yet"
-    lines.extend(_heading(f"Fine-tuning: {feasible}"))
+    lines = _heading(f"Fine-tuning: {feasible}")
     if scoring.fine_tuning_feasible:
         lines.extend(_bullet("Every prerequisite holds."))
     for blocker in scoring.blockers:
         lines.extend(_bullet(f"{BLOCKER_LABELS[blocker]}: {scoring.blocker_notes[blocker]}"))
+    return lines
 
-    lines.extend(_heading("Why"))
-    for factor in scoring.factors:
+
+def _why(rec: Recommendation) -> list[str]:
+    lines = _heading("Why")
+    for factor in rec.scoring.factors:
         moved = []
         if factor.raises:
             moved.append(f"favours {_names(factor.raises)}")
         if factor.lowers:
             moved.append(f"counts against {_names(factor.lowers)}")
         lines.extend(_bullet(f"{factor.text} ({'; '.join(moved)})"))
+    return lines
 
-    lines.extend(_heading("What would change the recommendation"))
+
+def _what_would_change(rec: Recommendation) -> list[str]:
+    lines = _heading("What would change the recommendation")
     if not rec.sensitivity:
         lines.extend(_bullet("None of the changes tried would change it."))
     for item in rec.sensitivity:
         lines.extend(_bullet(item.text))
+    return lines
 
+
+def _costs(rec: Recommendation) -> list[str]:
     tco = rec.tco
-    lines.extend(_heading(f"Total cost of ownership over {tco.horizon_months} months (USD)"))
+    lines = _heading(f"Total cost of ownership over {tco.horizon_months} months (USD)")
     lines.append(f"  {'Approach':<32}{'One-off':>10}{'Monthly':>10}{'Total':>12}  Pays back")
     for approach, total in tco.approaches.items():
         month = total.break_even_month
@@ -100,11 +121,14 @@ def recommendation_as_text(recommendation: Recommendation) -> str:
             "prompting approach.",
         )
     )
+    return lines
 
-    lines.extend(_heading("Assumptions"))
+
+def _assumptions(rec: Recommendation) -> list[str]:
+    lines = _heading("Assumptions")
     # Grouped by where the figure comes from, groups in order of first appearance.
     groups: dict[str, list[str]] = {}
-    for assumption in tco.assumptions:
+    for assumption in rec.tco.assumptions:
         origin = assumption.source
         if assumption.as_of is not None:
             origin += f", as of {assumption.as_of}"
@@ -114,4 +138,4 @@ def recommendation_as_text(recommendation: Recommendation) -> str:
         )
     for origin, entries in groups.items():
         lines.extend([f"  {origin}:", *entries])
-    return "\n".join(lines) + "\n"
+    return lines

@@ -530,7 +530,9 @@ def test_hostile_labels_stay_text(label: str) -> None:
             assert not any("http" in value for value in element.attrib.values())
         assert label in desc(root)
         assert elements(root, "title")[0].text == label
-        assert "<script" not in svg and "<image" not in svg and "<foreignObject" not in svg
+        assert "<script" not in svg
+        assert "<image" not in svg
+        assert "<foreignObject" not in svg
 
 
 @given(label=st.text(max_size=80), title=st.text(max_size=80))
@@ -595,7 +597,7 @@ def test_coordinates_are_rounded_to_one_decimal(svg: SafeString) -> None:
 def test_the_same_input_gives_byte_identical_svg() -> None:
     assert approach_scores_svg(SCORES) == approach_scores_svg(list(SCORES))
     assert cost_over_time_svg(COSTS) == cost_over_time_svg(list(COSTS))
-    rebuilt = [CostSeries(c.key, c.label, tuple(list(c.points)), c.emphasis) for c in COSTS]
+    rebuilt = [CostSeries(c.key, c.label, tuple(c.points), c.emphasis) for c in COSTS]
     assert cost_over_time_svg(COSTS) == cost_over_time_svg(rebuilt)
 
 
@@ -623,7 +625,7 @@ def test_compact_usd(amount: float, expected: str) -> None:
 
 
 def test_compact_usd_rejects_nan() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cannot be NaN"):
         compact_usd(math.nan)
 
 

@@ -191,7 +191,8 @@ def test_no_imported_file_gives_a_500_and_bad_ones_create_nothing(
         response = alice.post(url, {"file": upload}, follow=True)
         assert response.status_code == 200
         told = [str(message) for message in response.context["messages"]]
-        assert len(told) == 1 and len(told[0]) < SHORT_MESSAGE, told
+        assert len(told) == 1, told
+        assert len(told[0]) < SHORT_MESSAGE, told
         assert Assessment.objects.count() == before + (1 if accepted(raw) else 0)
 
     fuzz()
@@ -213,7 +214,11 @@ def test_recommend_exits_0_or_2_and_never_with_a_traceback_whatever_the_file() -
                 stdin, arguments = io.TextIOWrapper(io.BytesIO()), [str(path)]
             try:
                 call_command("recommend", *arguments, "--format", output, stdout=out, stdin=stdin)
-            except CommandError as refused:
+            except CommandError as error:
+                refused = error
+            else:
+                refused = None
+            if refused is not None:
                 assert refused.returncode == 2
                 assert len(str(refused)) < SHORT_MESSAGE
                 assert not accepted(raw)

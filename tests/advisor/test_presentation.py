@@ -33,7 +33,8 @@ stored_answers = st.dictionaries(
 def test_any_stored_value_of_any_answer_can_be_shown(field: str, value: object) -> None:
     shown = format_answer(field, value)
 
-    assert isinstance(shown, str) and shown
+    assert isinstance(shown, str)
+    assert shown
     assert len(shown) < 1000
 
 

@@ -13,7 +13,8 @@ def test_every_answer_of_the_contract_is_asked_exactly_once() -> None:
 
 def test_every_question_explains_itself() -> None:
     for question in questionnaire.QUESTIONS.values():
-        assert question.label.strip() and len(question.help) > 30, question.field
+        assert question.label.strip(), question.field
+        assert len(question.help) > 30, question.field
 
 
 @pytest.mark.parametrize("field", UNKNOWABLE_FIELDS)

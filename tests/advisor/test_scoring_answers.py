@@ -250,7 +250,8 @@ def test_bad_assumption_overrides_are_refused_naming_them(
     errors = errors_for(sample_input(assumptions=assumptions))
 
     # An unknown name also gets the known names listed once, under "assumptions".
-    assert field in errors and set(errors) <= {field, "assumptions"}
+    assert field in errors
+    assert set(errors) <= {field, "assumptions"}
     assert message in errors[field]
 
 

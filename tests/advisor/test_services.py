@@ -82,7 +82,8 @@ def test_submitting_refuses_answers_still_waiting_to_be_corrected(acme: Agency) 
 
     assert list(refused.value.errors) == ["build_budget"]
     assessment.refresh_from_db()
-    assert assessment.is_draft and assessment.recommendation is None
+    assert assessment.is_draft
+    assert assessment.recommendation is None
 
 
 @pytest.mark.django_db

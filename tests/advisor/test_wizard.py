@@ -301,7 +301,8 @@ def test_dont_know_stores_the_stated_assumption_and_lowers_confidence(
     alice.post(assessment.url("submit"))
     assessment.refresh_from_db()
     notes = " ".join(assessment.recommendation["confidence_notes"])
-    assert "the monthly volume" in notes and "how often requirements change" in notes
+    assert "the monthly volume" in notes
+    assert "how often requirements change" in notes
 
     # Answering it later clears the "don't know".
     second = start(alice, acme.project)

@@ -75,13 +75,11 @@ def _media_root(settings: Any, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def anonymous_context(
-    new_context: Callable[..., BrowserContext],
-) -> Generator[BrowserContext]:
+def anonymous_context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
     """A second browser with no cookies: someone who received a link by email."""
     context = new_context()
     mute_favicon(context)
-    yield context
+    return context
 
 
 @pytest.fixture

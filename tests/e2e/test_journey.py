@@ -304,7 +304,8 @@ def share_the_report(page: Page, anonymous_context: BrowserContext) -> None:
     expect(status_message(page)).to_contain_text("Share link revoked")
     stranger = anonymous_context.new_page()
     response = stranger.goto(share_url)
-    assert response is not None and response.status == 410
+    assert response is not None
+    assert response.status == 410
     expect(heading(stranger)).to_have_text("This link no longer opens the report")
     assert_accessible(stranger)
 

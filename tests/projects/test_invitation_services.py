@@ -227,7 +227,8 @@ def test_a_very_long_email_gets_an_account_too(acme: Agency) -> None:
     dave = services.invitation_accept_as_new_account(
         invitation=invite(acme, email), password=NEW_PASSWORD
     ).user
-    assert dave.email == email and len(dave.username) <= 150
+    assert dave.email == email
+    assert len(dave.username) <= 150
     assert authenticate(username=email, password=NEW_PASSWORD) == dave
 
 
@@ -266,7 +267,8 @@ def test_a_line_break_in_the_organization_name_never_reaches_the_subject(acme: A
 @given(st.text())
 def test_single_line_text_is_always_a_valid_email_subject(text: str) -> None:
     subject = services.single_line(text)
-    assert "\n" not in subject and "\r" not in subject
+    assert "\n" not in subject
+    assert "\r" not in subject
     assert subject == subject.strip()
     EmailMessage(subject=f"Join {subject}", body="", to=["a@example.com"]).message()
 

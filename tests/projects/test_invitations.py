@@ -142,7 +142,8 @@ def test_the_emailed_link_lets_a_new_person_choose_a_password_and_log_in_with_th
     link = emailed_link("dave@acme.example")
     visitor = HttpClient()
     page = text(visitor.get(link))
-    assert "Join Acme on the Advisor" in page and "Choose a password" in page
+    assert "Join Acme on the Advisor" in page
+    assert "Choose a password" in page
     mismatch = visitor.post(
         link, {"answer": "accept", "password1": NEW_PASSWORD, "password2": "something-else-7"}
     )
@@ -207,7 +208,8 @@ def test_the_link_opened_by_another_account_says_whom_it_is_for(
     page = text(logged_in("carol@acme.example").get(emailed_link("dave@example.com")))
     assert "You are logged in as carol@acme.example" in page
     assert "sent to dave@example.com" in page
-    assert "invitation_accept" not in page and "/accept/" not in page
+    assert "invitation_accept" not in page
+    assert "/accept/" not in page
 
 
 @pytest.mark.django_db
@@ -244,7 +246,8 @@ def test_an_admin_resends_and_revokes_from_the_member_list(alice: HttpClient, ac
     invite(alice, "dave@example.com")
     invitation = Invitation.objects.get()
     page = text(alice.get(MEMBERS))
-    assert "dave@example.com" in page and "Invited" in page
+    assert "dave@example.com" in page
+    assert "Invited" in page
     response = alice.post(reverse("projects:invitation_resend", args=[invitation.pk]), follow=True)
     assert "Invitation sent again to dave@example.com, with a new link." in text(response)
     assert len(mail.outbox) == 2
@@ -322,7 +325,8 @@ def test_inviting_an_email_that_is_another_accounts_username(
     )
     assert response.status_code == 302
     dave = User.objects.get(email="dave@acme.example")
-    assert dave != other and dave.memberships.get().organization == acme.organization
+    assert dave != other
+    assert dave.memberships.get().organization == acme.organization
     assert log_in(HttpClient(), "dave@acme.example", NEW_PASSWORD)
     assert log_in(HttpClient(), "dave@acme.example", TEST_PASSWORD)  # the other account, as before
 

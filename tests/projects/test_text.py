@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.test import Client as HttpClient
 from django.urls import reverse
 
@@ -57,22 +58,29 @@ def test_it_finds_the_first_character_a_field_refuses(
     assert first_unwanted_character(text, multiline=multiline) == unwanted
 
 
+def refusals(model: type, field: str, text: str) -> list[str]:
+    """What the field's validators say of `text`."""
+    messages = []
+    for validator in model._meta.get_field(field).validators:
+        try:
+            validator(text)
+        except ValidationError as refused:
+            messages += refused.messages
+    return messages
+
+
 @pytest.mark.parametrize(("model", "field"), ONE_LINE_FIELDS + MULTI_LINE_FIELDS)
 def test_every_text_field_refuses_bidi_controls_with_a_message_naming_them(
     model: type, field: str
 ) -> None:
-    validators = model._meta.get_field(field).validators
-    with pytest.raises(Exception, match=r"invisible control character \(U\+202E\)"):
-        for validator in validators:
-            validator(f"Acme{RLO}esab")
+    messages = refusals(model, field, f"Acme{RLO}esab")
+    assert any("invisible control character (U+202E)" in message for message in messages)
 
 
 @pytest.mark.parametrize(("model", "field"), ONE_LINE_FIELDS)
 @pytest.mark.parametrize("text", ["Acme\nLtd", "Acme\r\nLtd", "Acme\tLtd", "Acme\u2028Ltd"])
 def test_one_line_fields_refuse_line_breaks_and_tabs(model: type, field: str, text: str) -> None:
-    with pytest.raises(Exception, match="must fit on one line"):
-        for validator in model._meta.get_field(field).validators:
-            validator(text)
+    assert any("must fit on one line" in message for message in refusals(model, field, text))
 
 
 @pytest.mark.parametrize(("model", "field"), MULTI_LINE_FIELDS)

@@ -56,7 +56,8 @@ def test_the_preview_shows_the_same_report_with_a_download_button(
         "advisor:report_preview", args=[acme_result.project_id, acme_result.pk, "executive"]
     )
     page = alice.get(url).content.decode()
-    assert "Our recommendation" in page and "Download PDF" in page
+    assert "Our recommendation" in page
+    assert "Download PDF" in page
     response = generate(alice, acme_result, "executive", then="download")
     report = Report.objects.get(variant="executive")
     assert response["Location"] == reverse("reports:download", args=[report.pk])
@@ -167,7 +168,8 @@ def test_another_organizations_reports_previews_and_links_are_404(
         assert response.status_code == 404, f"{method.upper()} {url}: {response.status_code}"
     link.refresh_from_db()
     assert link.revoked_at is None
-    assert ShareLink.objects.count() == 1 and Report.objects.count() == 1
+    assert ShareLink.objects.count() == 1
+    assert Report.objects.count() == 1
 
 
 @pytest.mark.django_db
