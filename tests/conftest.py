@@ -1,35 +1,11 @@
 """Named personas for permission tests: Alice runs Acme, Bob runs Globex, Carol is Acme's member."""
 
-from dataclasses import dataclass
-
 import pytest
 from django.test import Client as HttpClient
 
-from projects.models import Client, Membership, Organization, Project
-from tests.factories import ClientFactory, MembershipFactory, ProjectFactory
-
-
-@dataclass
-class Agency:
-    organization: Organization
-    admin: Membership
-    client: Client
-    project: Project
-
-    def http(self, membership: Membership | None = None) -> HttpClient:
-        """A test client logged in as this agency's admin (or the given member)."""
-        http = HttpClient()
-        http.force_login((membership or self.admin).user)
-        return http
-
-
-def make_agency(name: str, admin_email: str, client_name: str, project_name: str) -> Agency:
-    admin = MembershipFactory(
-        organization__name=name, user__email=admin_email, role=Membership.Role.ADMIN
-    )
-    client = ClientFactory(organization=admin.organization, name=client_name)
-    project = ProjectFactory(client=client, name=project_name, created_by=admin.user)
-    return Agency(admin.organization, admin, client, project)
+from projects.models import Membership
+from tests.factories import MembershipFactory
+from tests.personas import Agency, make_agency
 
 
 @pytest.fixture

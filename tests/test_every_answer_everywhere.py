@@ -30,7 +30,7 @@ from advisor.scoring import (
 )
 from advisor.scoring.examples import sample_input
 from tests.advisor.wizard import step_post
-from tests.conftest import Agency
+from tests.personas import Agency
 
 ROUNDS = max(len(spec.choices) for spec in ANSWER_FIELDS.values())
 PROMPTING = ANSWER_FIELDS["prompting_status"].choices

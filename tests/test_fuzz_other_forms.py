@@ -22,7 +22,7 @@ from projects.models import Invitation, Membership
 from projects.services import invitation_send
 from reports.models import Report, ShareLink
 from reports.services import report_generate
-from tests.conftest import Agency
+from tests.personas import Agency
 
 FUZZ = settings(
     max_examples=25,

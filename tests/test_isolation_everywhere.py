@@ -9,7 +9,7 @@ from advisor.scoring.examples import sample_input
 from projects.models import Invitation
 from projects.services import invitation_send
 from reports.services import report_generate, share_link_create
-from tests.conftest import Agency
+from tests.personas import Agency
 
 # URLs that name no object (lists, forms, switches) or that are public by design: a share link,
 # an invitation's emailed link (its unguessable token is the key, for someone with no account).

@@ -11,7 +11,7 @@ from advisor import services
 from advisor.models import Assessment
 from advisor.scoring import recommend_from_input
 from advisor.scoring.examples import EXAMPLE_PROJECTS, sample_input
-from tests.conftest import Agency
+from tests.personas import Agency
 
 
 def submitted(agency: Agency, answers: dict | None = None) -> Assessment:

@@ -27,7 +27,7 @@ from advisor.scoring import (
 from advisor.scoring.answers import _check_field
 from advisor.scoring.answers_file import MAX_FILE_BYTES, UnreadableFile, read_answers_file
 from advisor.scoring.examples import sample_input
-from tests.conftest import Agency
+from tests.personas import Agency
 
 FUZZ = settings(
     max_examples=40,

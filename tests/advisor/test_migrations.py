@@ -8,7 +8,7 @@ from django.test import Client as HttpClient
 
 from advisor import services
 from advisor.scoring.examples import sample_input
-from tests.conftest import Agency
+from tests.personas import Agency
 
 repair = importlib.import_module("advisor.migrations.0002_repair_data_coverage_dont_know")
 

@@ -151,12 +151,18 @@ def test_a_horizon_out_of_range_is_refused_with_status_2(months: str) -> None:
     assert message == f"--horizon-months must be from 1 to 120 (got {months})"
 
 
+# What a fresh shell gives: none of the app's own settings in the environment.
+APP_VARIABLES = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+
+
 def _manage(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
+    """`manage.py recommend` as a person runs it: its own process, no app settings set."""
+    clean = {k: v for k, v in os.environ.items() if k not in APP_VARIABLES}
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, str(ROOT / "manage.py"), "recommend", *args],
         input=stdin,
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        env=clean,
         capture_output=True,
         text=True,
         check=False,
@@ -164,20 +170,20 @@ def _manage(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_real_command_exits_2_without_a_traceback() -> None:
-    result = _manage("-", stdin=json.dumps(sample_input(data_coverage="most")))
+def test_the_real_command_prints_json_or_exits_2_without_a_traceback() -> None:
+    valid = _manage("-", "--horizon-months", "24", stdin=json.dumps(sample_input()))
+    assert valid.returncode == 0, valid.stderr
+    assert json.loads(valid.stdout)["horizon_months"] == 24
 
-    assert result.returncode == 2
-    assert "data_coverage: must be one of: unknown, common_cases, full_range" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stdout == ""
+    invalid = _manage("-", stdin=json.dumps(sample_input(data_coverage="most")))
+    assert invalid.returncode == 2
+    assert "data_coverage: must be one of: unknown, common_cases, full_range" in invalid.stderr
+    assert invalid.stdout == ""
 
-
-def test_the_real_command_prints_json_for_valid_answers() -> None:
-    result = _manage("-", "--horizon-months", "24", stdin=json.dumps(sample_input()))
-
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["horizon_months"] == 24
+    nested = _manage("-", stdin="[" * 100_000 + "]" * 100_000)
+    assert nested.returncode == 2
+    assert "standard input is nested more than 10 levels deep" in nested.stderr
+    assert "Traceback" not in invalid.stderr + nested.stderr
 
 
 def with_raw(field: str, literal: str) -> str:
@@ -273,11 +279,3 @@ def test_thousands_of_unknown_assumptions_get_a_short_answer_naming_the_known_on
     assert "  and 24,981 more problems" in message
     assert len(message.splitlines()) == 22
     assert len(message) < 5_000
-
-
-def test_the_real_command_refuses_absurd_nesting_without_a_traceback() -> None:
-    result = _manage("-", stdin="[" * 100_000 + "]" * 100_000)
-
-    assert result.returncode == 2
-    assert "standard input is nested more than 10 levels deep" in result.stderr
-    assert "Traceback" not in result.stderr

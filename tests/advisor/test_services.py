@@ -13,7 +13,7 @@ from advisor.questionnaire import STEPS_BY_SLUG
 from advisor.scoring import InvalidAnswers
 from advisor.scoring.examples import sample_input
 from projects.services import project_archive, project_restore
-from tests.conftest import Agency
+from tests.personas import Agency
 
 
 def draft(agency: Agency, answers: dict | None = None) -> Assessment:

@@ -13,7 +13,7 @@ from advisor.scoring import parse_answers, recommend
 from advisor.scoring.examples import EXAMPLE_PROJECTS, sample_input
 from projects.models import Project
 from tests.advisor.wizard import fill_all_steps, step_post
-from tests.conftest import Agency
+from tests.personas import Agency
 
 
 def start(http: HttpClient, project: Project) -> Assessment:

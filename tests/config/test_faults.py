@@ -9,7 +9,7 @@ from django.test import Client as HttpClient
 from advisor.models import Assessment
 from advisor.scoring.examples import sample_input
 from tests.advisor.wizard import step_post
-from tests.conftest import Agency
+from tests.personas import Agency
 
 
 @pytest.mark.django_db

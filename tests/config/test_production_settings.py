@@ -2,7 +2,6 @@
 trusted only when the environment says a proxy sets it."""
 
 import importlib
-import json
 import os
 import subprocess
 import sys
@@ -11,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from advisor.scoring.examples import sample_input
 from config.serving import refuse_development_secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,14 +60,6 @@ def test_the_guard_refuses_only_the_development_key_in_production(
             refuse_development_secret_key()
     else:
         refuse_development_secret_key()
-
-
-def test_the_offline_command_runs_without_any_environment(tmp_path: Path) -> None:
-    answers = tmp_path / "answers.json"
-    answers.write_text(json.dumps(sample_input()))
-    result = python("manage.py", "recommend", str(answers))
-    assert result.returncode == 0, result.stderr
-    assert "primary_approach" in json.loads(result.stdout)
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,8 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from tests.conftest import Agency
-
-
-def policy(response) -> dict[str, str]:
-    header = response["Content-Security-Policy"]
-    return dict(part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+from tests.headers import policy
+from tests.personas import Agency
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Error, Page
 
 from projects.models import Membership
+from tests.e2e.browser import mute_favicon
 from tests.factories import MembershipFactory
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,15 +53,6 @@ def browser_context_args(browser_context_args: dict[str, Any], live_server: Any)
     # Tests say page.goto("/clients/"); requesting live_server here also gives every browser test
     # a transactional database, which the server thread needs to see the test's data.
     return {**browser_context_args, "base_url": live_server.url}
-
-
-def mute_favicon(context: BrowserContext) -> None:
-    """Answer the browser's own favicon requests without reaching Django.
-
-    The app has no favicon, so each page load ends with a 404 that runs the middleware (and its
-    queries) on another server thread, sharing the in-memory SQLite connection with the next page.
-    """
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,7 @@ from django.core import mail
 from playwright.sync_api import BrowserContext, Page, expect
 
 from projects.models import Membership, Organization
-from tests.e2e.conftest import mute_favicon
-from tests.e2e.test_journey import assert_accessible, heading, log_in, status_message
+from tests.e2e.browser import assert_accessible, heading, log_in, mute_favicon, status_message
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.e2e

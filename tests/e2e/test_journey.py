@@ -7,18 +7,16 @@ Every page on the way is also checked with axe-core; one test uses the keyboard 
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from advisor.scoring import APPROACH_LABELS, recommend_from_input
 from projects.models import Membership
+from tests.e2e.browser import assert_accessible, heading, log_in, status_message
 from tests.factories import TEST_PASSWORD, ClientFactory, ProjectFactory
 
 pytestmark = pytest.mark.e2e
 
-AXE = Axe()
 # What blocks people; "moderate" and "minor" findings are advice, not failures.
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 # The answers given below through the wizard, as the recommendation engine reads them.
 ANSWERS = {
@@ -52,31 +50,6 @@ ANSWERS = {
 }
 
 
-def assert_accessible(page: Page) -> None:
-    """axe-core finds nothing serious or critical on the page as it is now."""
-    # A heading can show before the stylesheets have loaded; colours are judged once they have.
-    page.wait_for_load_state("load")
-    violations = [
-        violation
-        for violation in AXE.run(page).response["violations"]
-        if violation["impact"] in BLOCKING_IMPACTS
-    ]
-    found = "\n".join(
-        f"  {v['id']} ({v['impact']}): {v['help']}\n"
-        + "\n".join(
-            f"    {' '.join(node['target'])}: "
-            + " ".join(check["message"] for check in node["any"] + node["all"] + node["none"])
-            for node in v["nodes"]
-        )
-        for v in violations
-    )
-    assert not violations, f"axe on {page.url}:\n{found}"
-
-
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
 def question(page: Page, label: str) -> Locator:
     """The fieldset of one multiple-choice question, found by its legend."""
     return page.get_by_role("group", name=label)
@@ -91,20 +64,6 @@ def choose(page: Page, label: str, *options: str) -> None:
 def save_and_continue(page: Page, next_heading: str) -> None:
     page.get_by_role("button", name="Save and continue").click()
     expect(heading(page)).to_have_text(next_heading)
-
-
-def status_message(page: Page) -> Locator:
-    return page.get_by_role("status")
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/")
-    expect(heading(page)).to_have_text("Log in to the Advisor")
-    assert_accessible(page)
-    page.get_by_label("Email or username").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(heading(page)).to_have_text("Projects")
 
 
 def add_client_and_project(page: Page) -> None:
@@ -343,6 +302,8 @@ def test_the_keyboard_alone_logs_in_and_answers_a_step(page: Page, admin: Member
     page.goto(project.get_absolute_url())
     page.get_by_role("button", name="Start the assessment").click()
     expect(heading(page)).to_have_text("The use case")
+    # Keys pressed before the page has finished loading may land before its focus order exists.
+    page.wait_for_load_state("load")
 
     # The first Tab stop skips the navigation; the next one is the first link in the page.
     page.keyboard.press("Tab")

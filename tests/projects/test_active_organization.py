@@ -16,8 +16,8 @@ from projects.models import (
     readable_ink,
     relative_luminance,
 )
-from tests.conftest import Agency
 from tests.factories import TEST_PASSWORD, MembershipFactory, log_in
+from tests.personas import Agency
 
 DASHBOARD = reverse("projects:dashboard")
 SWITCH = reverse("projects:organization_switch")

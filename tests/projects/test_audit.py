@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from projects.models import AuditEvent, Membership
 from tests.advisor.wizard import fill_all_steps
-from tests.conftest import Agency
+from tests.personas import Agency
 
 AUDIT = reverse("projects:audit_log")
 

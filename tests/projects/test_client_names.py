@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from projects.forms import ClientForm
 from projects.models import Client
-from tests.conftest import Agency
 from tests.factories import ClientFactory
+from tests.personas import Agency
 
 # Spellings whose case folds differ between UPPER() and LOWER() or between Python and SQL:
 # the Kelvin sign (U+212A) lowers to "k" but does not upper to "K"; the sharp s; dotted and

@@ -3,8 +3,8 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from projects.models import Client
-from tests.conftest import Agency
 from tests.factories import ClientFactory
+from tests.personas import Agency
 
 
 @pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.utils import timezone
 from advisor import services
 from projects.models import Project
 from projects.views import PROJECTS_PER_PAGE
-from tests.conftest import Agency
 from tests.factories import ClientFactory, ProjectFactory
+from tests.personas import Agency
 
 DASHBOARD = reverse("projects:dashboard")
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projects.models import Client, Organization, Project
-from tests.conftest import Agency
 from tests.factories import ClientFactory
+from tests.personas import Agency
 
 FUZZ = settings(
     max_examples=40,

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from projects import services
 from projects.backends import EmailOrUsernameBackend
 from projects.models import AuditEvent, Invitation, Membership, Organization
-from tests.conftest import Agency
 from tests.factories import MembershipFactory, UserFactory
+from tests.personas import Agency
 
 BASE_URL = "http://testserver/"
 NEW_PASSWORD = "a-long-new-secret-9"

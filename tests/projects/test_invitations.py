@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import AuditEvent, Client, Invitation, Membership, Organization
-from tests.conftest import Agency
 from tests.factories import TEST_PASSWORD, UserFactory, log_in
+from tests.personas import Agency
 
 MEMBERS = reverse("projects:member_list")
 DASHBOARD = reverse("projects:dashboard")

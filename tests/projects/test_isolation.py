@@ -5,7 +5,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from projects.models import Client, Project
-from tests.conftest import Agency
+from tests.personas import Agency
 
 
 def object_urls(agency: Agency) -> list[tuple[str, str]]:

@@ -1,8 +1,8 @@
 import pytest
 from django.test import Client as HttpClient
 
-from tests.conftest import Agency
 from tests.factories import TEST_PASSWORD, log_in
+from tests.personas import Agency
 
 LOGIN = "/accounts/login/"
 

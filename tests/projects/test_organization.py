@@ -9,7 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from projects.models import Membership
-from tests.conftest import Agency
+from tests.personas import Agency
 
 SETTINGS = reverse("projects:organization_settings")
 MEMBERS = reverse("projects:member_list")

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from projects.forms import ProjectForm
 from projects.models import Client, Project
-from tests.conftest import Agency
 from tests.factories import ClientFactory, ProjectFactory
+from tests.personas import Agency
 
 
 @pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from projects import services
 from projects.models import AuditEvent, Client, Project
-from tests.conftest import Agency
 from tests.factories import ClientFactory, ProjectFactory
+from tests.personas import Agency
 
 
 def create_client(acme: Agency) -> Client:

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from projects.models import Client, Organization, Project
 from projects.validators import clean_text, first_unwanted_character
-from tests.conftest import Agency
 from tests.factories import ClientFactory, ProjectFactory
+from tests.personas import Agency
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Acme\u202eesab" reads "Acmebase" backwards
 

@@ -8,9 +8,8 @@ from pypdf import PdfReader
 from advisor.models import Assessment
 from reports.pdf import BundledFilesOnly, RefusedURL, render_report_pdf
 from reports.services import report_context_for
-from tests.conftest import Agency
 from tests.factories import ProjectFactory
-from tests.reports.conftest import submit
+from tests.personas import Agency, submit
 
 FULL_HEADINGS = [
     "Our recommendation",

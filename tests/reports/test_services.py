@@ -11,7 +11,7 @@ from projects.models import AuditEvent
 from projects.services import project_archive
 from reports.models import Report
 from reports.services import report_generate, share_link_create, share_link_revoke
-from tests.conftest import Agency
+from tests.personas import Agency
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.utils import timezone
 from advisor.models import Assessment
 from projects.models import AuditEvent
 from reports.models import Report, ShareLink
-from tests.config.test_security_headers import policy
+from tests.headers import policy
 
 ROBOTS = "noindex, nofollow"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"

@@ -10,8 +10,7 @@ from django.utils import timezone
 from advisor.models import Assessment
 from reports.models import Report, ShareLink
 from reports.pdf import REPORT_TEMPLATE_VERSION
-from tests.conftest import Agency
-from tests.reports.conftest import submit
+from tests.personas import Agency, submit
 
 
 def generate(http: HttpClient, assessment: Assessment, variant: str = "full", **extra: str):
