@@ -30,6 +30,8 @@ UNKNOWN_ANSWER_NAMES: Final[Mapping[str, str]] = {
     "input_tokens": "the input size",
     "output_tokens": "the answer size",
     "prompt_tokens": "the prompt size",
+    "data_may_leave_cloud": "whether data may leave the client's cloud",
+    "heldout_set_size": "the size of the held-out test set",
 }
 
 _THRESHOLDS: Final[Mapping[int, str]] = {

@@ -14,10 +14,14 @@ from advisor.scoring.answers import (
     ExternalKnowledge,
     Gap,
     OutputFormat,
+    PromptingBuilt,
     PromptingStatus,
     ReliabilityRequirement,
+    ShortfallMetric,
     StyleConsistency,
     TaskType,
+    TunedModelHosting,
+    TunedModelScope,
     VendorLockInConcern,
 )
 from advisor.scoring.outcomes import Approach, Blocker, Confidence, Stage
@@ -145,6 +149,28 @@ _CHOICE_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
         Gap.FORMAT: "Breaks the output format",
         Gap.COST: "Costs too much per request",
         Gap.LATENCY: "Too slow",
+    },
+    "tuned_model_hosting": {
+        TunedModelHosting.PROVIDER: "A tuning provider may host it",
+        TunedModelHosting.OWN_CLOUD: "It must run in the client's own cloud",
+        TunedModelHosting.NO_PREFERENCE: "No preference",
+    },
+    "tuned_model_scope": {
+        TunedModelScope.SHARED: "One tuned model shared by all similar clients",
+        TunedModelScope.PER_CLIENT: "A tuned model of its own for each client",
+    },
+    "prompting_built": {
+        PromptingBuilt.FEW_SHOT: APPROACH_LABELS[Approach.FEW_SHOT],
+        PromptingBuilt.SYSTEM_PROMPT: APPROACH_LABELS[Approach.SYSTEM_PROMPT],
+        PromptingBuilt.RAG: APPROACH_LABELS[Approach.RAG],
+    },
+    "shortfall_metric": {
+        ShortfallMetric.FORMAT_COMPLIANCE: "Format compliance",
+        ShortfallMetric.ACCURACY: "Accuracy",
+        ShortfallMetric.CONSISTENCY: "Consistency",
+        ShortfallMetric.LATENCY_P95: "Response time (95th percentile)",
+        ShortfallMetric.COST_PER_REQUEST: "Cost per request",
+        ShortfallMetric.OTHER: "Another metric",
     },
     "vendor_lock_in_concern": {
         VendorLockInConcern.LOW: "Low",

@@ -43,9 +43,19 @@ ANSWERS = {
     "output_tokens": 400,
     "prompt_tokens": 1_000,  # "Don't know": the question's stated assumption
     "latency_target_ms": None,
+    "batch_allowed": False,
+    "data_may_leave_cloud": False,
+    "tuned_model_hosting": "own_cloud",
+    "tuned_model_scope": "shared",
     "prompting_status": "falls_short",
+    "prompting_built": ["system_prompt"],
+    "heldout_set_size": 120,
     "gaps": ["format"],
     "structured_output_tried": False,
+    "shortfall_metric": "format_compliance",
+    "shortfall_measured": 85,
+    "shortfall_target": 99,
+    "adapter_fell_short": False,
     "unknown": ["prompt_tokens"],
 }
 
@@ -164,24 +174,64 @@ def answer_the_questionnaire(page: Page) -> None:
     page.get_by_label("Size of the user's input per request").fill("300")
     page.get_by_label("Size of the answer per request").fill("400")
     page.locator("#question-prompt_tokens").get_by_label("Don't know").check()
+    expect(question(page, "Can answers wait a few hours?").get_by_label("No")).to_be_checked()
+    save_and_continue(page, "Models and hosting")
+
+    # Optional questions come with their default chosen.
+    assert_accessible(page)
+    leave = "May the client's data be sent to a model provider outside their own cloud?"
+    expect(question(page, leave).get_by_label("Yes")).to_be_checked()
+    choose(page, leave, "No")
+    choose(
+        page,
+        "If a model were fine-tuned, where could it run?",
+        "It must run in the client's own cloud",
+    )
+    scope = "Would similar clients share one tuned model, or each get their own?"
+    expect(
+        question(page, scope).get_by_label("One tuned model shared by all similar clients")
+    ).to_be_checked()
     save_and_continue(page, "Prompting so far")
 
-    # The gap questions only show once prompting was tried and fell short.
+    # The gap questions only show once prompting was tried and fell short; what was built and
+    # the held-out set as soon as it was tried.
     assert_accessible(page)
+    built = question(page, "Which prompting approaches were built and evaluated?")
+    heldout = page.get_by_label("How many held-out test cases are there?")
     gaps = question(page, "Where did it fall short?")
     structured_output = question(page, "Were the model provider's structured-output features")
-    expect(gaps).to_be_hidden()
-    expect(structured_output).to_be_hidden()
+    for hidden in (built, heldout, gaps, structured_output):
+        expect(hidden).to_be_hidden()
     status = "Has a serious prompting solution been tried and evaluated?"
+    choose(page, status, "Tried, meets the quality bar")
+    expect(built).to_be_visible()
+    expect(heldout).to_be_visible()
+    expect(gaps).to_be_hidden()
     choose(page, status, "Tried, falls short")
     expect(gaps).to_be_visible()
     expect(structured_output).to_be_visible()
     assert_accessible(page)
     choose(page, status, "Not tried yet")
     expect(gaps).to_be_hidden()
+    expect(built).to_be_hidden()
     choose(page, status, "Tried, falls short")
+    choose(
+        page, "Which prompting approaches were built and evaluated?", "System-prompt engineering"
+    )
+    heldout.fill("120")
     choose(page, "Where did it fall short?", "Breaks the output format")
     choose(page, "Were the model provider's structured-output features tried?", "No")
+    # The measured value and the target are in the unit of the metric chosen.
+    unit = page.locator("#question-shortfall_measured .input-group-text")
+    expect(unit).to_have_text("value")
+    choose(page, "Which metric fell short of its target?", "Response time (95th percentile)")
+    expect(unit).to_have_text("milliseconds")
+    choose(page, "Which metric fell short of its target?", "Format compliance")
+    expect(unit).to_have_text("percent")
+    page.get_by_label("What the best prompt measured").fill("85%")
+    page.get_by_label("The target it had to reach").fill("99")
+    choose(page, "Was adapter fine-tuning already tried, and did it fall short too?", "No")
+    assert_accessible(page)
     save_and_continue(page, "Review the answers")
 
 
@@ -199,6 +249,11 @@ def review_and_submit(page: Page) -> None:
         ("Response time target (95th percentile)", "No target"),
         ("Has a serious prompting solution been tried and evaluated?", "Tried, falls short"),
         ("Where did it fall short?", "Breaks the output format"),
+        ("May the client's data be sent to a model provider outside their own cloud?", "No"),
+        ("Which metric fell short of its target?", "Format compliance"),
+        ("What the best prompt measured", "85%"),
+        ("The target it had to reach", "99%"),
+        ("How many held-out test cases are there?", "120 cases"),
     ]:
         answer = page.locator("dt", has_text=label).locator("xpath=following-sibling::dd[1]")
         expect(answer).to_have_text(shown)
@@ -340,3 +395,4 @@ def test_the_keyboard_alone_logs_in_and_answers_a_step(page: Page, admin: Member
     expect(page.get_by_role("button", name="Save and continue")).to_be_focused()
     page.keyboard.press("Enter")
     expect(heading(page)).to_have_text("The data")
+
