@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
+from advisor.questionnaire import STEPS
 from advisor.scoring import APPROACH_LABELS, recommend_from_input
 from projects.models import Membership
 from tests.e2e.browser import assert_accessible, heading, log_in, status_message
@@ -396,3 +397,22 @@ def test_the_keyboard_alone_logs_in_and_answers_a_step(page: Page, admin: Member
     page.keyboard.press("Enter")
     expect(heading(page)).to_have_text("The data")
 
+
+def test_the_step_bar_fits_one_row_on_a_laptop_screen(page: Page, admin: Membership) -> None:
+    client = ClientFactory(organization=admin.organization, name="Fjord Travel")
+    project = ProjectFactory(client=client, name="Brochure writer", created_by=admin.user)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, admin.user.email)
+    page.goto(project.get_absolute_url())
+    page.get_by_role("button", name="Start the assessment").click()
+    expect(heading(page)).to_have_text("The use case")
+
+    steps = page.get_by_role("navigation", name="Questionnaire steps").get_by_role("listitem")
+    expect(steps).to_have_count(len(STEPS) + 1)  # and the review
+    tops = {round(box["y"]) for box in (step.bounding_box() for step in steps.all()) if box}
+    assert len(tops) == 1, f"the steps wrap onto {len(tops)} rows"
+    for title in page.locator(".wizard-step-title").all():
+        box = title.bounding_box()
+        assert box
+        line = float(title.evaluate("t => parseFloat(getComputedStyle(t).lineHeight)"))
+        assert box["height"] <= 2 * line + 1, f"“{title.inner_text()}” takes over two lines"
