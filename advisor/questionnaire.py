@@ -274,6 +274,15 @@ STEPS: Final[tuple[Step, ...]] = (
         intro="Which models the client can use, and where their data and a tuned model may go.",
         questions=(
             Question(
+                "current_model",
+                "Which model does the client use for this today?",
+                "The model a prompt already runs on, in production or in a prototype. Providers "
+                "retire models on fixed dates, so knowing which one is in use tells whether a "
+                "move is coming anyway.",
+                default="none",
+                assumed_if_unknown="none",
+            ),
+            Question(
                 "data_may_leave_cloud",
                 "May the client's data be sent to a model provider outside their own cloud?",
                 "Yes if the data may go straight to a provider's API, such as OpenAI's or "

@@ -34,8 +34,11 @@ from tests.personas import Agency
 
 # Enough rounds for the most choices of any question, and for the shortfall's metrics (and
 # "not measured") in the rounds where prompting fell short: all but the first two.
+# The model used today has a choice per catalogue model: the rounds take "none", "other" and a
+# few models, and test_every_model_in_use_today_shows_everywhere the rest.
+MODELS = ("none", "other", *ANSWER_FIELDS["current_model"].choices[1:-1])
 ROUNDS = max(
-    *(len(spec.choices) for spec in ANSWER_FIELDS.values()),
+    *(len(spec.choices) for name, spec in ANSWER_FIELDS.items() if name != "current_model"),
     len(ANSWER_FIELDS["shortfall_metric"].choices) + 3,
 )
 PROMPTING = {0: "not_tried", 1: "meets_bar"}  # every other round: "falls_short"
@@ -63,6 +66,7 @@ def round_answers(i: int) -> dict[str, object]:
             answers[field] = spec.choices[i % len(spec.choices)]
         elif spec.kind is FieldKind.BOOLEAN:
             answers[field] = i % 2 == 1
+    answers["current_model"] = MODELS[i % len(MODELS)]
     sources = ANSWER_FIELDS["example_sources"].choices
     answers["example_sources"] = list(sources[: i % (len(sources) + 1)])  # none, one, two...
     built = ANSWER_FIELDS["prompting_built"].choices
@@ -185,7 +189,8 @@ def test_the_rounds_cover_every_choice_and_every_dont_know() -> None:
         (f, b) for f, s in ANSWER_FIELDS.items() if s.kind is FieldKind.BOOLEAN for b in (0, 1)
     }
     choices |= {(f, None) for f, s in ANSWER_FIELDS.items() if s.nullable}
-    assert choices <= covered, choices - covered
+    # Some models in use today are left to test_every_model_in_use_today_shows_everywhere.
+    assert {field for field, _ in choices - covered} <= {"current_model"}
     assert ("data_coverage", "unknown") in covered  # the real answer spelled like "don't know"
     assert round_answers(DONT_KNOW_ROUND)["unknown"] == list(UNKNOWABLE_FIELDS)
 
@@ -271,3 +276,32 @@ def test_answers_the_contract_no_longer_allows_still_show_everywhere(
             alice, reverse("advisor:report_preview", args=[acme.project.pk, second.pk, variant])
         )
         assert variant == "executive" or "“hourly”" in preview
+
+
+@pytest.mark.django_db
+def test_every_model_in_use_today_shows_everywhere(alice: HttpClient, acme: Agency) -> None:
+    models_step = questionnaire.STEPS_BY_SLUG["models"]
+    previous = None
+    for model in MODELS:
+        answers = {**round_answers(1), "current_model": model}
+        label = choice_label("current_model", model)
+        draft = services.assessment_start(
+            project=acme.project, by=acme.admin.user, answers=round_answers(0)
+        )
+        data = step_post(draft, models_step.slug, answers)
+        assert alice.post(draft.step_url(models_step.slug), data).status_code == 302
+        draft.refresh_from_db()
+        assert draft.answers["current_model"] == model
+        assert label in page(alice, draft.url("review"))
+        assert json.loads(page(alice, draft.url("export")))["current_model"] == model
+
+        submitted = services.assessment_submit(assessment=draft, by=acme.admin.user)
+        assert label in page(alice, submitted.url("result"))
+        preview = ("advisor:report_preview", [acme.project.pk, submitted.pk, "full"])
+        assert label in page(alice, reverse(preview[0], args=preview[1]))
+        if previous is not None:
+            url = reverse("advisor:compare", args=[acme.project.pk])
+            compared = page(alice, f"{url}?a={previous.pk}&b={submitted.pk}")
+            assert choice_label("current_model", previous.answers["current_model"]) in compared
+            assert label in compared
+        previous = submitted

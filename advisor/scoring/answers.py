@@ -13,6 +13,7 @@ from enum import StrEnum
 from itertools import islice
 from typing import Final
 
+from advisor.scoring.catalogue import load_catalogue
 from advisor.scoring.prices import check_assumption_overrides
 from advisor.scoring.wording import number
 
@@ -225,6 +226,8 @@ class Answers:
     output_tokens: int
     prompt_tokens: int
     batch_allowed: bool
+    current_model: str
+    """"none", "other", or the key of one of the catalogue's inference models."""
     data_may_leave_cloud: bool
     tuned_model_hosting: TunedModelHosting
     tuned_model_scope: TunedModelScope
@@ -348,6 +351,17 @@ def _boolean(name: str) -> FieldSpec:
     return FieldSpec(name, FieldKind.BOOLEAN)
 
 
+NO_CURRENT_MODEL: Final = "none"
+OTHER_MODEL: Final = "other"
+
+
+def _current_model() -> FieldSpec:
+    """The model used today: one of the catalogue's inference models, another, or none yet."""
+    models = tuple(load_catalogue().inference)
+    choices = (NO_CURRENT_MODEL, *models, OTHER_MODEL)
+    return FieldSpec("current_model", FieldKind.CHOICE, choices=choices)
+
+
 def _optional(spec: FieldSpec, default: object) -> FieldSpec:
     """An answer added after files were first exported: left out, it takes `default`."""
     return replace(spec, optional=True, default=default)
@@ -379,6 +393,7 @@ ANSWER_FIELDS: Final[Mapping[str, FieldSpec]] = {
         _integer("output_tokens", 0, MAX_TOKENS),
         _integer("prompt_tokens", 0, MAX_TOKENS),
         _optional(_boolean("batch_allowed"), False),
+        _optional(_current_model(), NO_CURRENT_MODEL),
         _optional(_boolean("data_may_leave_cloud"), True),
         _optional(_choice("tuned_model_hosting"), TunedModelHosting.NO_PREFERENCE.value),
         _optional(_choice("tuned_model_scope"), TunedModelScope.SHARED.value),
@@ -414,6 +429,7 @@ UNKNOWABLE_FIELDS: Final = (
     "prompt_tokens",
     "data_may_leave_cloud",
     "heldout_set_size",
+    "current_model",
 )
 """Answers a person may honestly not know yet on a first client call."""
 

@@ -6,6 +6,8 @@ from typing import Final
 
 from advisor.scoring.answers import (
     ANSWER_FIELDS,
+    NO_CURRENT_MODEL,
+    OTHER_MODEL,
     BaseModelStability,
     ChangeFrequency,
     DataCoverage,
@@ -24,6 +26,7 @@ from advisor.scoring.answers import (
     TunedModelScope,
     VendorLockInConcern,
 )
+from advisor.scoring.catalogue import load_catalogue
 from advisor.scoring.outcomes import Approach, Blocker, Confidence, Stage
 
 APPROACH_LABELS: Final[Mapping[Approach, str]] = {
@@ -76,6 +79,21 @@ CONFIDENCE_LABELS: Final[Mapping[Confidence, str]] = {
     Confidence.LOW: "Low",
     Confidence.MEDIUM: "Medium",
     Confidence.HIGH: "High",
+}
+
+
+def _model_label(label: str, provider: str) -> str:
+    """ "GPT-4o (OpenAI)"; a label that names its provider already stays as it is."""
+    return label if provider.lower() in label.lower() else f"{label} ({provider})"
+
+
+_CURRENT_MODEL_LABELS: Final[Mapping[str, str]] = {
+    NO_CURRENT_MODEL: "No model in use yet",
+    **{
+        key: _model_label(model.label, model.provider)
+        for key, model in load_catalogue().inference.items()
+    },
+    OTHER_MODEL: "Another model",
 }
 
 _CHOICE_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
@@ -150,6 +168,7 @@ _CHOICE_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
         Gap.COST: "Costs too much per request",
         Gap.LATENCY: "Too slow",
     },
+    "current_model": _CURRENT_MODEL_LABELS,
     "tuned_model_hosting": {
         TunedModelHosting.PROVIDER: "A tuning provider may host it",
         TunedModelHosting.OWN_CLOUD: "It must run in the client's own cloud",

@@ -131,6 +131,7 @@ VALID = sample_input(
     prompting_status="falls_short",
     gaps=["format"],
     batch_allowed=True,
+    current_model="openai/gpt-4o-mini",
     data_may_leave_cloud=False,
     tuned_model_hosting="own_cloud",
     tuned_model_scope="per_client",

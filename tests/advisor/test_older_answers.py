@@ -58,6 +58,7 @@ def test_an_older_draft_opens_reviews_with_the_defaults_and_submits(
     review = text(alice, draft.url("review"))
     for label, shown in [
         ("Can answers wait a few hours?", "No"),
+        ("Which model does the client use for this today?", "No model in use yet"),
         ("May the client's data be sent to a model provider outside their own cloud?", "Yes"),
         ("If a model were fine-tuned, where could it run?", "No preference"),
         ("Which metric fell short of its target?", "Not measured"),
@@ -105,6 +106,7 @@ def test_an_older_submitted_assessment_shows_compares_reports_and_exports(
     assert exported["answers_version"] == "2026.12"
     assert exported["batch_allowed"] is False
     assert exported["tuned_model_hosting"] == "no_preference"
+    assert exported["current_model"] == "none"
     assert parse_answers(exported)[0] == parse_answers(SAMPLE_INPUT)[0]
     assert after.answers["batch_allowed"] is True
 

@@ -53,6 +53,7 @@ def test_the_new_step_asks_about_models_and_hosting_before_prompting() -> None:
     slugs = [step.slug for step in questionnaire.STEPS]
     assert slugs == ["use-case", "data", "change", "budget", "volume", "models", "prompting"]
     assert questionnaire.STEPS_BY_SLUG["models"].fields == (
+        "current_model",
         "data_may_leave_cloud",
         "tuned_model_hosting",
         "tuned_model_scope",

@@ -19,10 +19,12 @@ from advisor.scoring import (
     TaskType,
     TunedModelHosting,
     TunedModelScope,
+    choice_label,
     field_choices,
     parse_answers,
 )
 from advisor.scoring.answers import MAX_EXAMPLE_COUNT, MAX_MONTHLY_REQUESTS, MAX_TOKENS
+from advisor.scoring.catalogue import load_catalogue
 from advisor.scoring.examples import EXAMPLE_PROJECTS, SAMPLE_INPUT, sample_input
 
 
@@ -60,6 +62,7 @@ def test_answers_to_dict_gives_back_the_contract_with_every_optional_answer() ->
 
 OPTIONAL_DEFAULTS = {
     "batch_allowed": False,
+    "current_model": "none",
     "data_may_leave_cloud": True,
     "tuned_model_hosting": "no_preference",
     "tuned_model_scope": "shared",
@@ -79,6 +82,7 @@ def test_a_file_from_before_the_optional_answers_reads_with_their_defaults() -> 
     answers, _ = parse_answers(SAMPLE_INPUT)
 
     assert optional == set(OPTIONAL_DEFAULTS)
+    assert answers.current_model == "none"
     assert answers.data_may_leave_cloud is True
     assert answers.tuned_model_hosting is TunedModelHosting.NO_PREFERENCE
     assert answers.tuned_model_scope is TunedModelScope.SHARED
@@ -93,6 +97,7 @@ def test_the_new_answers_are_parsed_into_typed_values() -> None:
             prompting_status="falls_short",
             gaps=["format"],
             batch_allowed=True,
+            current_model="openai/gpt-4o",
             data_may_leave_cloud=False,
             tuned_model_hosting="own_cloud",
             tuned_model_scope="per_client",
@@ -106,6 +111,7 @@ def test_the_new_answers_are_parsed_into_typed_values() -> None:
     )
 
     assert answers.batch_allowed is True
+    assert answers.current_model == "openai/gpt-4o"
     assert answers.data_may_leave_cloud is False
     assert answers.tuned_model_hosting is TunedModelHosting.OWN_CLOUD
     assert answers.tuned_model_scope is TunedModelScope.PER_CLIENT
@@ -275,6 +281,18 @@ def test_the_contract_and_the_dataclass_list_the_same_answers() -> None:
         ),
         pytest.param(
             {"batch_allowed": "sometimes"}, "batch_allowed", "must be true or false", id="batch"
+        ),
+        pytest.param(
+            {"current_model": "gpt-4o"},
+            "current_model",
+            "must be one of: none, anthropic/claude-haiku-5-5, ",
+            id="a model named without its provider",
+        ),
+        pytest.param(
+            {"current_model": None},
+            "current_model",
+            "(got null)",
+            id="null for the current model",
         ),
         pytest.param(
             {"data_may_leave_cloud": None},
@@ -536,3 +554,16 @@ def test_unknown_accepts_only_a_list_of_distinct_unknowable_answers(unknown: obj
         parse_answers(sample_input(unknown=unknown))
     assert set(raised.value.errors) == {"unknown"}
     assert "monthly_requests" in raised.value.errors["unknown"]
+
+
+def test_the_current_model_is_a_catalogue_model_another_one_or_none() -> None:
+    models = load_catalogue().inference
+    spec = ANSWER_FIELDS["current_model"]
+
+    assert spec.choices == ("none", *models, "other")
+    for key, model in models.items():
+        assert parse_answers(sample_input(current_model=key))[0].current_model == key
+        assert model.provider in choice_label("current_model", key)
+    assert choice_label("current_model", "openai/gpt-4o") == "GPT-4o (OpenAI)"
+    assert choice_label("current_model", "none") == "No model in use yet"
+    assert choice_label("current_model", "other") == "Another model"

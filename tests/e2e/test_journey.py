@@ -45,6 +45,7 @@ ANSWERS = {
     "prompt_tokens": 1_000,  # "Don't know": the question's stated assumption
     "latency_target_ms": None,
     "batch_allowed": False,
+    "current_model": "openai/gpt-4o",
     "data_may_leave_cloud": False,
     "tuned_model_hosting": "own_cloud",
     "tuned_model_scope": "shared",
@@ -178,8 +179,12 @@ def answer_the_questionnaire(page: Page) -> None:
     expect(question(page, "Can answers wait a few hours?").get_by_label("No")).to_be_checked()
     save_and_continue(page, "Models and hosting")
 
-    # Optional questions come with their default chosen.
+    # Optional questions come with their default chosen; the model in use is one of the
+    # catalogue's, picked from a list.
     assert_accessible(page)
+    current_model = page.get_by_label("Which model does the client use for this today?")
+    expect(current_model).to_have_value("none")
+    current_model.select_option(label="GPT-4o (OpenAI)")
     leave = "May the client's data be sent to a model provider outside their own cloud?"
     expect(question(page, leave).get_by_label("Yes")).to_be_checked()
     choose(page, leave, "No")
@@ -250,6 +255,7 @@ def review_and_submit(page: Page) -> None:
         ("Response time target (95th percentile)", "No target"),
         ("Has a serious prompting solution been tried and evaluated?", "Tried, falls short"),
         ("Where did it fall short?", "Breaks the output format"),
+        ("Which model does the client use for this today?", "GPT-4o (OpenAI)"),
         ("May the client's data be sent to a model provider outside their own cloud?", "No"),
         ("Which metric fell short of its target?", "Format compliance"),
         ("What the best prompt measured", "85%"),
@@ -406,6 +412,7 @@ def test_the_step_bar_fits_one_row_on_a_laptop_screen(page: Page, admin: Members
     page.goto(project.get_absolute_url())
     page.get_by_role("button", name="Start the assessment").click()
     expect(heading(page)).to_have_text("The use case")
+    page.wait_for_load_state("load")  # the layout is measured once the stylesheets apply
 
     steps = page.get_by_role("navigation", name="Questionnaire steps").get_by_role("listitem")
     expect(steps).to_have_count(len(STEPS) + 1)  # and the review
