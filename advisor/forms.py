@@ -1,14 +1,25 @@
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Self
 
 from django import forms
 from django.http import QueryDict
 
+from advisor import questionnaire
 from advisor.models import Assessment
 from advisor.questionnaire import QUESTIONS, Question, Step, applicable_fields, estimate_tokens
-from advisor.scoring.answers import ANSWER_FIELDS, UNKNOWN_KEY, FieldKind, FieldSpec
+from advisor.scoring.answers import (
+    ANSWER_FIELDS,
+    MAX_PERCENT,
+    UNKNOWN_KEY,
+    FieldKind,
+    FieldSpec,
+    ShortfallProblem,
+    shortfall_problems,
+)
 from advisor.scoring.answers_file import MAX_FILE_BYTES, UnreadableFile, read_answers_file
 from advisor.scoring.labels import field_choices
 from advisor.scoring.wording import rounded
@@ -53,7 +64,38 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
+class MeasureField(forms.DecimalField):
+    """A measured value in its metric's unit: "85", "85%", "1,200" or "0.004"."""
+
+    default_error_messages = {"invalid": "Enter a number, such as 85 or 0.004."}
+
+    widget = forms.TextInput(
+        attrs={"inputmode": "decimal", "autocomplete": "off", "class": "form-control"}
+    )
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = NUMBER_NOISE.sub("", value).removesuffix("%")
+        return super().to_python(value)
+
+
+# The wizard's words for each unit, beside a number box.
+UNIT_WORDS = {"percent": "percent", "milliseconds": "milliseconds", "USD per request": "dollars"}
+NO_UNIT_WORD = "value"
+AMOUNT_UNITS = frozenset({"USD", "USD per month"})
+# More choices than this are a drop-down rather than a list of radio buttons.
+MAX_RADIOS = 8
+
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+SHORTFALL_MESSAGES = {
+    ShortfallProblem.NO_TARGET: "Enter the target as well, or leave both empty.",
+    ShortfallProblem.NO_MEASURED: "Enter what the best prompt measured as well, or leave both "
+    "empty.",
+    ShortfallProblem.TARGET_REACHED: "The target must differ from the measured value: a "
+    "metric that reached its target did not fall short.",
+    ShortfallProblem.NOT_A_PERCENT: f"This metric is a percentage: enter 0 to {MAX_PERCENT}.",
+}
 RADIOS = forms.RadioSelect(attrs={"class": "form-check-input"})
 
 
@@ -77,9 +119,7 @@ def _form_field(spec: FieldSpec, question: Question) -> forms.Field:
     dont_know = [(DONT_KNOW, DONT_KNOW_LABEL)] if question.can_be_unknown else []
     match spec.kind:
         case FieldKind.CHOICE:
-            return forms.ChoiceField(
-                choices=[*field_choices(spec.name), *dont_know], widget=RADIOS, **common
-            )
+            return _choice_field(spec, question, dont_know, common)
         case FieldKind.MULTIPLE_CHOICE:
             return forms.MultipleChoiceField(
                 choices=field_choices(spec.name),
@@ -102,12 +142,34 @@ def _form_field(spec: FieldSpec, question: Question) -> forms.Field:
                 required=not spec.nullable,
                 **common,
             )
-        case FieldKind.NUMBER:
+        case FieldKind.NUMBER if question.unit in AMOUNT_UNITS:
             common["error_messages"] |= {
                 "min_value": "Enter an amount of $0 or more.",
                 "max_value": f"Enter at most ${rounded(spec.maximum or 0)}.",
             }
             return AmountField(min_value=spec.minimum, max_value=spec.maximum, **common)
+        case FieldKind.NUMBER:
+            common["error_messages"] |= {
+                "min_value": "Enter 0 or more.",
+                "max_value": f"Enter at most {rounded(spec.maximum or 0)}.",
+            }
+            return MeasureField(
+                min_value=spec.minimum,
+                max_value=spec.maximum,
+                required=not spec.nullable,
+                **common,
+            )
+
+
+def _choice_field(
+    spec: FieldSpec, question: Question, dont_know: list[tuple[str, str]], common: dict[str, Any]
+) -> forms.Field:
+    # A question that may be left unanswered offers that as a choice of its own.
+    blank = [("", question.blank)] if spec.nullable else []
+    choices = [*field_choices(spec.name), *blank, *dont_know]
+    many = len(choices) > MAX_RADIOS
+    widget = forms.Select(attrs={"class": "form-select field-narrow"}) if many else RADIOS
+    return forms.ChoiceField(choices=choices, widget=widget, required=not spec.nullable, **common)
 
 
 def to_answer(value: object) -> object:
@@ -149,6 +211,30 @@ def _initial(step: Step, assessment: Assessment) -> dict[str, Any]:
         elif (default := QUESTIONS[field].default) is not None:
             initial[field] = to_initial(field, default)
     return initial
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    """One question as the step page shows it."""
+
+    field: forms.BoundField
+    unknown_box: forms.BoundField | None = None
+    # For a question asked only for some prompting statuses: the words saying so, and the rule
+    # the page's script follows to hide it otherwise ("prompting_status=meets_bar,falls_short").
+    condition: str = ""
+    show_when: str = ""
+    # For a number whose unit follows another answer (the shortfall's metric): the unit now,
+    # and as JSON the unit for each value of that answer, for the script to follow a change.
+    unit_word: str = ""
+    unit_words: str = ""
+
+
+def _unit_words() -> str:
+    words = {
+        metric: UNIT_WORDS.get(unit, NO_UNIT_WORD)
+        for metric, unit in questionnaire.metric_units().items()
+    }
+    return json.dumps({**words, "": NO_UNIT_WORD})
 
 
 class StepForm(forms.Form):
@@ -227,12 +313,27 @@ class StepForm(forms.Form):
             "unknown": self.unknown_answers(),
         }
 
-    def questions(self) -> list[tuple[forms.BoundField, forms.BoundField | None]]:
+    def questions(self) -> list[AskedQuestion]:
         """Each question's field with its "don't know" box, if it has one, for the template."""
-        return [
-            (self[name], self[unknown_box(name)] if unknown_box(name) in self.fields else None)
-            for name in self.answer_fields
-        ]
+        answers: Mapping[str, object] = self.data if self.is_bound else self.initial
+        asked = []
+        for name in self.answer_fields:
+            box = self[unknown_box(name)] if unknown_box(name) in self.fields else None
+            shown = AskedQuestion(self[name], box)
+            if condition := questionnaire.condition(name):
+                statuses, words = condition
+                shown = replace(
+                    shown, condition=words, show_when=f"prompting_status={','.join(statuses)}"
+                )
+            if name in questionnaire.IN_METRIC_UNITS:
+                unit = questionnaire.unit_of(name, answers)
+                shown = replace(
+                    shown,
+                    unit_word=UNIT_WORDS.get(unit, NO_UNIT_WORD),
+                    unit_words=_unit_words(),
+                )
+            asked.append(shown)
+        return asked
 
     def full_clean(self) -> None:
         # A ticked "don't know" makes its number optional: what was typed there is ignored.
@@ -244,9 +345,24 @@ class StepForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for name in self.unknown_answers():
+        # A question that does not apply is neither kept nor checked: a value left in a box
+        # the page hid (say, after prompting was said to meet the bar) refuses nothing.
+        inapplicable = set(self.answer_fields) - set(self.active_fields)
+        for name in (*self.unknown_answers(), *inapplicable):
             self.errors.pop(name, None)
+        self._check_shortfall(cleaned)
         return cleaned
+
+    def _check_shortfall(self, cleaned: Mapping[str, Any]) -> None:
+        """The measured value and the target go together, as the contract wants them."""
+        names = ("shortfall_measured", "shortfall_target")
+        if not set(names) <= set(self.active_fields) or any(n in self.errors for n in names):
+            return
+        problems = shortfall_problems(
+            cleaned.get("shortfall_metric") or None, *(cleaned.get(name) for name in names)
+        )
+        for name, problem in problems.items():
+            self.add_error(name, SHORTFALL_MESSAGES[problem])
 
     def unknown_answers(self) -> tuple[str, ...]:
         """The questions that apply and were answered "don't know"."""

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from advisor import questionnaire
-from advisor.scoring.answers import InvalidAnswers, parse_answers
+from advisor.scoring.answers import ANSWER_FIELDS, InvalidAnswers, parse_answers
 from advisor.scoring.contract import CostSnapshotDict, RecommendationDict
 
 if TYPE_CHECKING:
@@ -36,9 +36,8 @@ class Assessment(models.Model):
     )
     number = models.PositiveIntegerField(help_text="1 for a project's first assessment, and so on.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    questionnaire_version = models.CharField(
-        max_length=20, default=questionnaire.QUESTIONNAIRE_VERSION
-    )
+    # A callable, so bumping the version needs no migration.
+    questionnaire_version = models.CharField(max_length=20, default=questionnaire.current_version)
     answers = models.JSONField(default=dict, blank=True)
     pending_inputs = models.JSONField(default=dict, blank=True)
     last_step = models.CharField(max_length=30, blank=True)
@@ -122,8 +121,14 @@ class Assessment(models.Model):
         return {
             slug: missing
             for slug, fields in self.applicable_fields().items()
-            if (missing := [f for f in fields if f not in self.answers or f in self.pending_inputs])
+            if (missing := [f for f in fields if not self._is_answered(f)])
         }
+
+    def _is_answered(self, field: str) -> bool:
+        # An optional answer a draft does not hold yet takes its default (older drafts).
+        if field in self.pending_inputs:
+            return False
+        return field in self.answers or ANSWER_FIELDS[field].optional
 
     def steps_done(self) -> set[str]:
         missing = self.missing_by_step()

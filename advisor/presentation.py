@@ -35,7 +35,7 @@ from advisor.scoring import (
     choice_label,
 )
 from advisor.scoring.contract import CostSnapshotDict, RecommendationDict
-from advisor.scoring.wording import usd, usd_cents, with_unit
+from advisor.scoring.wording import number, singular, usd, usd_cents, with_unit
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class AnswerRow:
     label: str
     value: str
     error: str = ""
+    note: str = ""
 
 
 def _as_stored(value: object) -> str:
@@ -73,8 +74,8 @@ def choice_text(field: str, value: object) -> str:
     return _as_stored(value)
 
 
-def format_answer(field: str, value: object) -> str:
-    """One answer as a person reads it, with its unit.
+def format_answer(field: str, value: object, *, unit: str | None = None) -> str:
+    """One answer as a person reads it, with its unit (the question's, unless given).
 
     Never raises: a value the contract does not allow is shown as it was stored, so no stored
     answer can break a page or a report.
@@ -82,8 +83,11 @@ def format_answer(field: str, value: object) -> str:
     spec = ANSWER_FIELDS.get(field)
     if spec is None:
         return _as_stored(value)
-    unit = questionnaire.QUESTIONS[field].unit
+    question = questionnaire.QUESTIONS[field]
+    unit = question.unit if unit is None else unit
     match spec.kind:
+        case _ if value is None and spec.nullable:
+            return question.blank
         case FieldKind.CHOICE:
             return choice_text(field, value)
         case FieldKind.MULTIPLE_CHOICE if isinstance(value, list | tuple):
@@ -91,26 +95,46 @@ def format_answer(field: str, value: object) -> str:
         case FieldKind.BOOLEAN if isinstance(value, bool):
             return "Yes" if value else "No"
         case FieldKind.NUMBER if isinstance(value, int | float) and _is_number(value):
-            return usd_cents(value)
-        case FieldKind.INTEGER if value is None and spec.nullable:
-            return "No target"
+            return _measure(value, unit)
         case FieldKind.INTEGER if isinstance(value, int) and _is_number(value):
             return with_unit(value, unit)
     return _as_stored(value)
 
 
+def _measure(value: float, unit: str) -> str:
+    """A number in its unit: "$12,500", "85%", "$0.004 per request", "2,400 milliseconds"."""
+    match unit:
+        case "USD" | "USD per month":
+            return usd_cents(value)
+        case "percent":
+            return f"{number(value)}%"
+        case "USD per request":
+            return f"${number(value)} per request"
+        case "":
+            return number(value)
+    return f"{number(value)} {singular(unit) if value == 1 else unit}"
+
+
 def display_answer(answers: Mapping[str, Any], field: str) -> str:
-    """An answer as shown to people; a "don't know" shows the value that was assumed."""
-    shown = format_answer(field, answers.get(field))
+    """An answer as shown to people; a "don't know" shows the value that was assumed, and an
+    optional answer not given yet its default."""
+    spec = ANSWER_FIELDS.get(field)
+    value = answers.get(field, spec.default if spec and spec.optional else None)
+    shown = format_answer(field, value, unit=questionnaire.unit_of(field, answers))
     unknown = answers.get(UNKNOWN_KEY)
     is_unknown = isinstance(unknown, list) and field in unknown
     return f"Don't know (assumed: {shown})" if is_unknown else shown
 
 
+DEFAULT_NOTE = "not answered yet: the default"
+
+
 def answer_rows(
     assessment: Assessment, *, errors: Mapping[str, str] | None = None
 ) -> list[tuple[questionnaire.Step, list[AnswerRow]]]:
-    """Every applicable question per step, with its answer (or why it is missing)."""
+    """Every applicable question per step, with its answer (or why it is missing); an optional
+    answer the assessment does not hold (it was stored before the question existed) shows its
+    default, saying so."""
     errors = errors or {}
     sections = []
     for step in questionnaire.STEPS:
@@ -123,6 +147,9 @@ def answer_rows(
             elif field in assessment.answers:
                 value = display_answer(assessment.answers, field)
                 rows.append(AnswerRow(field, label, value, errors.get(field, "")))
+            elif ANSWER_FIELDS[field].optional:
+                value = display_answer(assessment.answers, field)
+                rows.append(AnswerRow(field, label, value, errors.get(field, ""), DEFAULT_NOTE))
             else:
                 rows.append(AnswerRow(field, label, "Not answered", "missing"))
         sections.append((step, rows))

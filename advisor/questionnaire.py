@@ -8,10 +8,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from advisor.scoring.answers import ANSWER_FIELDS, UNKNOWABLE_FIELDS, UNKNOWN_KEY, PromptingStatus
+from advisor.scoring.answers import (
+    ANSWER_FIELDS,
+    ANSWERS_VERSION,
+    ANSWERS_VERSION_KEY,
+    APPLIES_WHEN_PROMPTING,
+    PROMPTING_TRIED,
+    SHORTFALL_UNITS,
+    UNKNOWABLE_FIELDS,
+    UNKNOWN_KEY,
+    PromptingStatus,
+    inapplicable_value,
+)
 
-QUESTIONNAIRE_VERSION: Final = "2026.11"
+QUESTIONNAIRE_VERSION: Final = "2026.12"
 """Stored with every assessment; bump it when questions or steps change meaning."""
+
+
+def current_version() -> str:
+    """The questionnaire version a new assessment starts with (the model field's default)."""
+    return QUESTIONNAIRE_VERSION
+
 
 # Rough rule for English text: one token is about four characters.
 CHARACTERS_PER_TOKEN: Final = 4
@@ -28,6 +45,8 @@ class Question:
     default: object = None
     # The value the engine works with when someone answers "don't know"; shown to the client.
     assumed_if_unknown: object = None
+    # What a question that may be left empty shows when it was ("No target").
+    blank: str = ""
 
     @property
     def can_be_unknown(self) -> bool:
@@ -45,6 +64,11 @@ class Step:
     def fields(self) -> tuple[str, ...]:
         return tuple(question.field for question in self.questions)
 
+
+METRIC_UNITS_HELP: Final = (
+    "In the metric's unit: percent for format compliance, accuracy and consistency; "
+    "milliseconds for response time; dollars for cost per request."
+)
 
 STEPS: Final[tuple[Step, ...]] = (
     Step(
@@ -233,6 +257,56 @@ STEPS: Final[tuple[Step, ...]] = (
                 "Response time target (95th percentile)",
                 "Leave empty if there is no target. Long prompts make every answer slower.",
                 unit="milliseconds",
+                blank="No target",
+            ),
+            Question(
+                "batch_allowed",
+                "Can answers wait a few hours?",
+                "Providers run batches of requests within hours at a lower price than answering "
+                "each one at once. That suits overnight reports or bulk tagging; not a chat.",
+                default=False,
+            ),
+        ),
+    ),
+    Step(
+        slug="models",
+        title="Models and hosting",
+        intro="Which models the client can use, and where their data and a tuned model may go.",
+        questions=(
+            Question(
+                "current_model",
+                "Which model does the client use for this today?",
+                "The model a prompt already runs on, in production or in a prototype. Providers "
+                "retire models on fixed dates, so knowing which one is in use tells whether a "
+                "move is coming anyway.",
+                default="none",
+                assumed_if_unknown="none",
+            ),
+            Question(
+                "data_may_leave_cloud",
+                "May the client's data be sent to a model provider outside their own cloud?",
+                "Yes if the data may go straight to a provider's API, such as OpenAI's or "
+                "Google's. No if contracts or regulation keep it inside the client's cloud "
+                "account: then only models offered there, or run by the client, can be used.",
+                default=True,
+                # Until someone confirms, the advice keeps the data where it is.
+                assumed_if_unknown=False,
+            ),
+            Question(
+                "tuned_model_hosting",
+                "If a model were fine-tuned, where could it run?",
+                "Some tuning providers train the model and serve it themselves. A model that "
+                "must run in the client's own cloud means renting GPUs there, and looking "
+                "after them.",
+                default="no_preference",
+            ),
+            Question(
+                "tuned_model_scope",
+                "Would similar clients share one tuned model, or each get their own?",
+                "Only matters when more than one client would use the solution. A shared "
+                "model is trained and kept up to date once; a model per client multiplies "
+                "training, hosting and retraining by the number of clients.",
+                default="shared",
             ),
         ),
     ),
@@ -246,6 +320,24 @@ STEPS: Final[tuple[Step, ...]] = (
                 "prompting_status",
                 "Has a serious prompting solution been tried and evaluated?",
                 "Serious means a considered system prompt with examples, measured on real inputs.",
+            ),
+            Question(
+                "prompting_built",
+                "Which prompting approaches were built and evaluated?",
+                "Tick each one that was built and measured. Few-shot: worked examples in the "
+                "prompt. System prompt: detailed guidelines, constraints and a persona. "
+                "Retrieval: passages from the client's documents added to each prompt.",
+                default=[],
+            ),
+            Question(
+                "heldout_set_size",
+                "How many held-out test cases are there?",
+                "Real inputs with their expected answers, kept apart from every example used "
+                "in a prompt or for training, so that a gain can be measured honestly. Enter 0 "
+                "if there are none.",
+                unit="cases",
+                blank="Not given",
+                assumed_if_unknown=0,
             ),
             Question(
                 "gaps",
@@ -262,6 +354,35 @@ STEPS: Final[tuple[Step, ...]] = (
                 "any training.",
                 default=False,
             ),
+            Question(
+                "shortfall_metric",
+                "Which metric fell short of its target?",
+                "The one that matters most, if several did. Its measured value and target "
+                "below are what a fine-tuning pilot would have to beat.",
+                blank="Not measured",
+            ),
+            Question(
+                "shortfall_measured",
+                "What the best prompt measured",
+                f"{METRIC_UNITS_HELP} For example 85, for 85 percent of outputs in the right "
+                "format.",
+                blank="Not measured",
+            ),
+            Question(
+                "shortfall_target",
+                "The target it had to reach",
+                "In the same unit as the value measured, for example 99 for 99 percent. Leave "
+                "both empty if no target was set.",
+                blank="No target given",
+            ),
+            Question(
+                "adapter_fell_short",
+                "Was adapter fine-tuning already tried, and did it fall short too?",
+                "An adapter (such as LoRA) trains small extra layers on a frozen model, for "
+                "far less data and money than a full fine-tune. Full fine-tuning comes up only "
+                "once an adapter has fallen short.",
+                default=False,
+            ),
         ),
     ),
 )
@@ -269,26 +390,81 @@ STEPS: Final[tuple[Step, ...]] = (
 STEPS_BY_SLUG: Final[Mapping[str, Step]] = {step.slug: step for step in STEPS}
 QUESTIONS: Final[Mapping[str, Question]] = {q.field: q for step in STEPS for q in step.questions}
 
-# Questions that only make sense when prompting was tried and fell short.
-FALLS_SHORT_ONLY: Final = frozenset({"gaps", "structured_output_tried"})
+_SHOWN_WHEN: Final[Mapping[frozenset[PromptingStatus], str]] = {
+    frozenset({PromptingStatus.FALLS_SHORT}): "only if prompting fell short",
+    PROMPTING_TRIED: "only if prompting was tried",
+}
+
+
+def condition(field: str) -> tuple[tuple[str, ...], str] | None:
+    """For a question asked only for some prompting statuses: those statuses, and the words
+    the wizard says it with ("only if prompting fell short"); None for the others."""
+    statuses = APPLIES_WHEN_PROMPTING.get(field)
+    if statuses is None:
+        return None
+    return tuple(s.value for s in PromptingStatus if s in statuses), _SHOWN_WHEN[statuses]
+
+
+def applies(field: str, answers: Mapping[str, object]) -> bool:
+    """Whether a question is asked, given the answers so far."""
+    statuses = APPLIES_WHEN_PROMPTING.get(field)
+    status = answers.get("prompting_status")
+    return statuses is None or (isinstance(status, str) and status in statuses)
 
 
 def applicable_fields(step: Step, answers: Mapping[str, object]) -> tuple[str, ...]:
     """The questions of this step that apply, given the answers so far."""
-    falls_short = answers.get("prompting_status") == PromptingStatus.FALLS_SHORT.value
-    return tuple(f for f in step.fields if falls_short or f not in FALLS_SHORT_ONLY)
+    return tuple(field for field in step.fields if applies(field, answers))
+
+
+# The shortfall's measured value and target are in the unit of the metric that fell short.
+_METRIC_UNITS: Final[Mapping[str, str]] = {m.value: u for m, u in SHORTFALL_UNITS.items()}
+IN_METRIC_UNITS: Final = frozenset({"shortfall_measured", "shortfall_target"})
+
+
+def unit_of(field: str, answers: Mapping[str, object]) -> str:
+    """The unit an answer is given in; the shortfall's values take their metric's ("" when
+    no metric is chosen, or another one)."""
+    if field in IN_METRIC_UNITS:
+        metric = answers.get("shortfall_metric")
+        return _METRIC_UNITS.get(metric, "") if isinstance(metric, str) else ""
+    return QUESTIONS[field].unit
+
+
+def metric_units() -> dict[str, str]:
+    """Each shortfall metric's unit, for the wizard to show beside the values."""
+    return dict(_METRIC_UNITS)
+
+
+def _as_json(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def engine_input(answers: Mapping[str, object]) -> dict[str, object]:
-    """The stored answers as the engine reads them: inapplicable questions get their neutral
-    value (no gaps when prompting did not fall short), and nothing outside the contract."""
+    """The stored answers as the engine reads them: optional answers a draft does not hold
+    take their default, inapplicable questions get their neutral value (no gaps when prompting
+    did not fall short), and nothing outside the contract."""
     data = {name: answers[name] for name in ANSWER_FIELDS if name in answers}
-    if answers.get(UNKNOWN_KEY):
-        data[UNKNOWN_KEY] = answers[UNKNOWN_KEY]
-    if answers.get("prompting_status") != PromptingStatus.FALLS_SHORT.value:
-        data["gaps"] = []
+    for name, spec in ANSWER_FIELDS.items():
+        if spec.optional and name not in data:
+            data[name] = _as_json(spec.default)
+    for name in APPLIES_WHEN_PROMPTING:
+        if name != "structured_output_tried" and not applies(name, answers):
+            data[name] = _as_json(inapplicable_value(name))
+    if not applies("structured_output_tried", answers):
+        # Files were always accepted with it set whatever the status: passed on as it is.
         data["structured_output_tried"] = bool(answers.get("structured_output_tried", False))
+    unknown = answers.get(UNKNOWN_KEY)
+    if isinstance(unknown, list):
+        unknown = [name for name in unknown if not isinstance(name, str) or applies(name, answers)]
+    if unknown:
+        data[UNKNOWN_KEY] = unknown
     return data
+
+
+def export_data(answers: Mapping[str, object]) -> dict[str, object]:
+    """An answers file: what the engine reads, marked with the contract's version."""
+    return {ANSWERS_VERSION_KEY: ANSWERS_VERSION, **engine_input(answers)}
 
 
 def estimate_tokens(text: str) -> int:

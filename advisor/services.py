@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from advisor.models import Assessment
-from advisor.questionnaire import Step
+from advisor.questionnaire import QUESTIONNAIRE_VERSION, Step
 from advisor.scoring import (
     UNKNOWABLE_FIELDS,
     UNKNOWN_KEY,
@@ -168,6 +168,8 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     assumptions = default_assumptions()
     recommendation = recommend(answers, assumptions=assumptions)
     current.answers = answers.to_dict()
+    # The answers are now in the current contract, defaults of newer questions included.
+    current.questionnaire_version = QUESTIONNAIRE_VERSION
     current.recommendation = recommendation.to_dict()
     current.ruleset_version = recommendation.scoring.ruleset_version
     current.costs = cost_snapshot(

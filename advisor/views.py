@@ -85,7 +85,6 @@ def _render_step(
         "steps": questionnaire.STEPS,
         "steps_done": assessment.steps_done(),
         "previous": questionnaire.STEPS[index - 1] if index else None,
-        "conditional_fields": questionnaire.FALLS_SHORT_ONLY,
     }
     return render(request, "advisor/step.html", context, status=status)
 
@@ -203,7 +202,9 @@ def assessment_export(request: OrganizationRequest, project_pk: int, pk: int) ->
             request, f"Answer every question before exporting ({len(errors)} still open)."
         )
         return redirect(assessment.url("review"))
-    body = json.dumps(assessment.engine_input(), indent=2, sort_keys=True) + "\n"
+    body = (
+        json.dumps(questionnaire.export_data(assessment.answers), indent=2, sort_keys=True) + "\n"
+    )
     response = HttpResponse(body, content_type="application/json")
     audit(request, AuditEvent.Action.EXPORTED, assessment)
     filename = f"project-{assessment.project_id}-assessment-{assessment.number}.json"

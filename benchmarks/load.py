@@ -7,7 +7,7 @@ serves the app with gunicorn on a free loopback port with production settings an
 afterwards it stops gunicorn and drops the database, also on failure or Ctrl-C.
 
 Each user logs in once through the login form, then loops over rounds: create a client, create
-a project for it, start an assessment, GET and POST each of the six wizard steps (CSRF token
+a project for it, start an assessment, GET and POST each wizard step (CSRF token
 and version read from the page; the sample answers with the round number as example count,
 the user's number as similar clients and a task type that changes per round, so every round's
 answers differ), GET the review page, POST submit, GET the result page, GET /healthz (the floor:

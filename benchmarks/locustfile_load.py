@@ -29,7 +29,7 @@ from locust_users import (
 )
 
 from advisor import questionnaire
-from advisor.scoring import TaskType
+from advisor.scoring import TaskType, parse_answers
 from advisor.scoring.examples import sample_input
 
 # Request names: stats are grouped by kind, not per client, project or assessment.
@@ -56,13 +56,15 @@ _sent: dict[int, dict[str, Any]] = {}
 
 
 def round_answers(*, user: int, round_number: int) -> dict[str, object]:
-    """The sample project's answers, varied so that each user's every round is distinguishable."""
-    return sample_input(
+    """The sample project's answers, varied so that each user's every round is distinguishable;
+    the optional ones as the form offers them (their defaults)."""
+    answers = sample_input(
         example_count=round_number,
         similar_clients=user,
         task_type=str(TASK_TYPES[round_number % len(TASK_TYPES)]),
         build_budget=20_000 + 250 * user,
     )
+    return parse_answers(answers)[0].to_dict()
 
 
 def form_fields(step: questionnaire.Step, answers: dict[str, object]) -> list[tuple[str, str]]:
@@ -81,7 +83,7 @@ def form_fields(step: questionnaire.Step, answers: dict[str, object]) -> list[tu
 
 class AgencyStaff(BenchUser):
     """One agency member: logs in once, then per round creates a client, a project for it, and
-    takes a new assessment of it through all six steps to the result (sometimes the report).
+    takes a new assessment of it through every step to the result (sometimes the report).
     Every client, project and draft is their own, so no two users ever save the same draft."""
 
     def on_start(self) -> None:
@@ -172,7 +174,7 @@ class AgencyStaff(BenchUser):
 
     def answer_steps(self, assessment_url: str, pk: int, answers: dict[str, object]) -> bool:
         """GET and POST every step (token and version read from the page); record what each
-        successful save stored. True when all six were saved."""
+        successful save stored. True when every step was saved."""
         steps = questionnaire.STEPS
         for index, step in enumerate(steps):
             url = f"{assessment_url}{step.slug}/"

@@ -32,11 +32,30 @@ from advisor.scoring.examples import sample_input
 from tests.advisor.wizard import step_post
 from tests.personas import Agency
 
-ROUNDS = max(len(spec.choices) for spec in ANSWER_FIELDS.values())
-PROMPTING = ANSWER_FIELDS["prompting_status"].choices
-FALLS_SHORT_ROUNDS = [i for i in range(ROUNDS) if PROMPTING[i % len(PROMPTING)] == "falls_short"]
+# Enough rounds for the most choices of any question, and for the shortfall's metrics (and
+# "not measured") in the rounds where prompting fell short: all but the first two.
+# The model used today has a choice per catalogue model: the rounds take "none", "other" and a
+# few models, and test_every_model_in_use_today_shows_everywhere the rest.
+MODELS = ("none", "other", *ANSWER_FIELDS["current_model"].choices[1:-1])
+ROUNDS = max(
+    *(len(spec.choices) for name, spec in ANSWER_FIELDS.items() if name != "current_model"),
+    len(ANSWER_FIELDS["shortfall_metric"].choices) + 3,
+)
+PROMPTING = {0: "not_tried", 1: "meets_bar"}  # every other round: "falls_short"
+FALLS_SHORT_ROUNDS = [i for i in range(ROUNDS) if i not in PROMPTING]
 DONT_KNOW_ROUND = ROUNDS - 1
 CHANGES_HEADING = "What changed since the previous assessment"
+
+# Per metric: the measured value and target, and how a person reads them.
+SHORTFALLS: dict[str | None, tuple[float | None, float | None, str, str]] = {
+    "format_compliance": (85, 99, "85%", "99%"),
+    "accuracy": (72.5, 90, "72.5%", "90%"),
+    "consistency": (0, 100, "0%", "100%"),
+    "latency_p95": (2_400, 800, "2,400 milliseconds", "800 milliseconds"),
+    "cost_per_request": (0.012, 0.004, "$0.012 per request", "$0.004 per request"),
+    "other": (3.5, 4, "3.5", "4"),
+    None: (None, None, "Not measured", "No target given"),
+}
 
 
 def round_answers(i: int) -> dict[str, object]:
@@ -47,13 +66,35 @@ def round_answers(i: int) -> dict[str, object]:
             answers[field] = spec.choices[i % len(spec.choices)]
         elif spec.kind is FieldKind.BOOLEAN:
             answers[field] = i % 2 == 1
+    answers["current_model"] = MODELS[i % len(MODELS)]
     sources = ANSWER_FIELDS["example_sources"].choices
     answers["example_sources"] = list(sources[: i % (len(sources) + 1)])  # none, one, two...
-    if i in FALLS_SHORT_ROUNDS:  # the gaps are shared out among the rounds that ask them
+    built = ANSWER_FIELDS["prompting_built"].choices
+    answers["prompting_built"] = list(built[: i % (len(built) + 1)])
+    answers["heldout_set_size"] = [0, 250, None][i % 3]
+    answers["prompting_status"] = PROMPTING.get(i, "falls_short")
+    if i in FALLS_SHORT_ROUNDS:  # the gaps and metrics are shared out among these rounds
+        k = FALLS_SHORT_ROUNDS.index(i)
         gaps = ANSWER_FIELDS["gaps"].choices
-        answers["gaps"] = list(gaps[FALLS_SHORT_ROUNDS.index(i) :: len(FALLS_SHORT_ROUNDS)])
-    else:
-        answers["gaps"], answers["structured_output_tried"] = [], False
+        answers["gaps"] = list(gaps[k :: len(FALLS_SHORT_ROUNDS)])
+        metric = list(SHORTFALLS)[k % len(SHORTFALLS)]
+        measured, target, _, _ = SHORTFALLS[metric]
+        answers |= {
+            "shortfall_metric": metric,
+            "shortfall_measured": measured,
+            "shortfall_target": target,
+        }
+    else:  # the questions that do not apply hold their neutral value
+        answers |= {
+            "gaps": [],
+            "structured_output_tried": False,
+            "shortfall_metric": None,
+            "shortfall_measured": None,
+            "shortfall_target": None,
+            "adapter_fell_short": False,
+        }
+    if answers["prompting_status"] == "not_tried":
+        answers["prompting_built"], answers["heldout_set_size"] = [], None
     if i == DONT_KNOW_ROUND:
         for field in UNKNOWABLE_FIELDS:
             answers[field] = questionnaire.QUESTIONS[field].assumed_if_unknown
@@ -66,14 +107,21 @@ def shown(answers: dict[str, object], field: str) -> list[str]:
     value = answers[field]
     if field in answers.get("unknown", []):  # type: ignore[operator]
         return [f"Don't know (assumed: {format_answer(field, value)})"]
+    if field in ("shortfall_measured", "shortfall_target"):
+        _, _, measured, target = SHORTFALLS[answers["shortfall_metric"]]  # type: ignore[index]
+        return [measured if field == "shortfall_measured" else target]
+    if field == "heldout_set_size":
+        return [{0: "0 cases", 250: "250 cases", None: "Not given"}[value]]  # type: ignore[index]
     match ANSWER_FIELDS[field].kind:
+        case FieldKind.CHOICE if value is None:
+            return [questionnaire.QUESTIONS[field].blank]
         case FieldKind.CHOICE:
             return [choice_label(field, str(value))]
         case FieldKind.MULTIPLE_CHOICE:
             return [choice_label(field, item) for item in value] or ["None"]  # type: ignore[attr-defined]
         case FieldKind.BOOLEAN:
             return ["Yes" if value else "No"]
-    return []  # numbers are the same in every round; the sweep is about choices
+    return []  # the other numbers are the same in every round; the sweep is about choices
 
 
 def applicable(answers: dict[str, object]) -> Iterator[str]:
@@ -140,7 +188,9 @@ def test_the_rounds_cover_every_choice_and_every_dont_know() -> None:
     choices |= {
         (f, b) for f, s in ANSWER_FIELDS.items() if s.kind is FieldKind.BOOLEAN for b in (0, 1)
     }
-    assert choices <= covered, choices - covered
+    choices |= {(f, None) for f, s in ANSWER_FIELDS.items() if s.nullable}
+    # Some models in use today are left to test_every_model_in_use_today_shows_everywhere.
+    assert {field for field, _ in choices - covered} <= {"current_model"}
     assert ("data_coverage", "unknown") in covered  # the real answer spelled like "don't know"
     assert round_answers(DONT_KNOW_ROUND)["unknown"] == list(UNKNOWABLE_FIELDS)
 
@@ -226,3 +276,32 @@ def test_answers_the_contract_no_longer_allows_still_show_everywhere(
             alice, reverse("advisor:report_preview", args=[acme.project.pk, second.pk, variant])
         )
         assert variant == "executive" or "“hourly”" in preview
+
+
+@pytest.mark.django_db
+def test_every_model_in_use_today_shows_everywhere(alice: HttpClient, acme: Agency) -> None:
+    models_step = questionnaire.STEPS_BY_SLUG["models"]
+    previous = None
+    for model in MODELS:
+        answers = {**round_answers(1), "current_model": model}
+        label = choice_label("current_model", model)
+        draft = services.assessment_start(
+            project=acme.project, by=acme.admin.user, answers=round_answers(0)
+        )
+        data = step_post(draft, models_step.slug, answers)
+        assert alice.post(draft.step_url(models_step.slug), data).status_code == 302
+        draft.refresh_from_db()
+        assert draft.answers["current_model"] == model
+        assert label in page(alice, draft.url("review"))
+        assert json.loads(page(alice, draft.url("export")))["current_model"] == model
+
+        submitted = services.assessment_submit(assessment=draft, by=acme.admin.user)
+        assert label in page(alice, submitted.url("result"))
+        preview = ("advisor:report_preview", [acme.project.pk, submitted.pk, "full"])
+        assert label in page(alice, reverse(preview[0], args=preview[1]))
+        if previous is not None:
+            url = reverse("advisor:compare", args=[acme.project.pk])
+            compared = page(alice, f"{url}?a={previous.pk}&b={submitted.pk}")
+            assert choice_label("current_model", previous.answers["current_model"]) in compared
+            assert label in compared
+        previous = submitted

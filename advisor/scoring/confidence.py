@@ -30,6 +30,9 @@ UNKNOWN_ANSWER_NAMES: Final[Mapping[str, str]] = {
     "input_tokens": "the input size",
     "output_tokens": "the answer size",
     "prompt_tokens": "the prompt size",
+    "data_may_leave_cloud": "whether data may leave the client's cloud",
+    "heldout_set_size": "the size of the held-out test set",
+    "current_model": "the model used today",
 }
 
 _THRESHOLDS: Final[Mapping[int, str]] = {

@@ -6,6 +6,8 @@ from typing import Final
 
 from advisor.scoring.answers import (
     ANSWER_FIELDS,
+    NO_CURRENT_MODEL,
+    OTHER_MODEL,
     BaseModelStability,
     ChangeFrequency,
     DataCoverage,
@@ -14,12 +16,17 @@ from advisor.scoring.answers import (
     ExternalKnowledge,
     Gap,
     OutputFormat,
+    PromptingBuilt,
     PromptingStatus,
     ReliabilityRequirement,
+    ShortfallMetric,
     StyleConsistency,
     TaskType,
+    TunedModelHosting,
+    TunedModelScope,
     VendorLockInConcern,
 )
+from advisor.scoring.catalogue import load_catalogue
 from advisor.scoring.outcomes import Approach, Blocker, Confidence, Stage
 
 APPROACH_LABELS: Final[Mapping[Approach, str]] = {
@@ -72,6 +79,21 @@ CONFIDENCE_LABELS: Final[Mapping[Confidence, str]] = {
     Confidence.LOW: "Low",
     Confidence.MEDIUM: "Medium",
     Confidence.HIGH: "High",
+}
+
+
+def _model_label(label: str, provider: str) -> str:
+    """ "GPT-4o (OpenAI)"; a label that names its provider already stays as it is."""
+    return label if provider.lower() in label.lower() else f"{label} ({provider})"
+
+
+_CURRENT_MODEL_LABELS: Final[Mapping[str, str]] = {
+    NO_CURRENT_MODEL: "No model in use yet",
+    **{
+        key: _model_label(model.label, model.provider)
+        for key, model in load_catalogue().inference.items()
+    },
+    OTHER_MODEL: "Another model",
 }
 
 _CHOICE_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
@@ -145,6 +167,29 @@ _CHOICE_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
         Gap.FORMAT: "Breaks the output format",
         Gap.COST: "Costs too much per request",
         Gap.LATENCY: "Too slow",
+    },
+    "current_model": _CURRENT_MODEL_LABELS,
+    "tuned_model_hosting": {
+        TunedModelHosting.PROVIDER: "A tuning provider may host it",
+        TunedModelHosting.OWN_CLOUD: "It must run in the client's own cloud",
+        TunedModelHosting.NO_PREFERENCE: "No preference",
+    },
+    "tuned_model_scope": {
+        TunedModelScope.SHARED: "One tuned model shared by all similar clients",
+        TunedModelScope.PER_CLIENT: "A tuned model of its own for each client",
+    },
+    "prompting_built": {
+        PromptingBuilt.FEW_SHOT: APPROACH_LABELS[Approach.FEW_SHOT],
+        PromptingBuilt.SYSTEM_PROMPT: APPROACH_LABELS[Approach.SYSTEM_PROMPT],
+        PromptingBuilt.RAG: APPROACH_LABELS[Approach.RAG],
+    },
+    "shortfall_metric": {
+        ShortfallMetric.FORMAT_COMPLIANCE: "Format compliance",
+        ShortfallMetric.ACCURACY: "Accuracy",
+        ShortfallMetric.CONSISTENCY: "Consistency",
+        ShortfallMetric.LATENCY_P95: "Response time (95th percentile)",
+        ShortfallMetric.COST_PER_REQUEST: "Cost per request",
+        ShortfallMetric.OTHER: "Another metric",
     },
     "vendor_lock_in_concern": {
         VendorLockInConcern.LOW: "Low",

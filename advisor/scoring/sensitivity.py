@@ -19,6 +19,7 @@ from advisor.scoring.answers import (
     ExternalKnowledge,
     Gap,
     PromptingStatus,
+    with_prompting_status,
 )
 from advisor.scoring.contract import SensitivityDict
 from advisor.scoring.labels import APPROACH_LABELS, STAGE_PHRASES
@@ -109,7 +110,7 @@ def _falls_short_on_skill(answers: Answers, _: Scoring) -> tuple[str, Answers] |
 def _meets_bar(answers: Answers, _: Scoring) -> tuple[str, Answers] | None:
     if answers.prompting_status is PromptingStatus.MEETS_BAR:
         return None
-    changed = replace(answers, prompting_status=PromptingStatus.MEETS_BAR, gaps=())
+    changed = with_prompting_status(answers, PromptingStatus.MEETS_BAR)
     return "If the prompt solution met the quality bar", changed
 
 

@@ -63,7 +63,7 @@ def test_export_gives_the_engines_input_and_recommend_reads_it_back(
     assert response["Content-Type"] == "application/json"
     assert "attachment" in response["Content-Disposition"]
     exported = json.loads(response.content)
-    assert exported == assessment.answers
+    assert exported == {"answers_version": "2026.12", **assessment.answers}
     again = recommend_from_input(exported).to_dict()
     assert json.loads(json.dumps(again)) == assessment.recommendation
 

@@ -19,6 +19,7 @@ from advisor.models import Assessment
 from advisor.questionnaire import STEPS
 from advisor.scoring import (
     ANSWER_FIELDS,
+    ANSWERS_VERSION,
     ASSUMPTION_SPECS,
     FieldKind,
     InvalidAnswers,
@@ -46,6 +47,7 @@ hostile_text = st.one_of(
     ),
     st.sampled_from(["<script>alert(1)</script>", "'; DROP TABLE advisor_assessment; --"]),
     st.sampled_from(["a\r\nb", "\t", "\u202eevil", "\ufeff1", "\x7f", DONT_KNOW]),
+    st.sampled_from(["85%", "99.5", "100.5", "0.004", "1e-9", "1E3", "%", "85%%", "-0.0"]),
     st.sampled_from(LONG_TEXTS),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.sampled_from([v for spec in ANSWER_FIELDS.values() for v in spec.choices]),
@@ -53,9 +55,17 @@ hostile_text = st.one_of(
 step_posts = st.tuples(
     st.sampled_from(STEPS),
     st.dictionaries(
-        st.sampled_from([*ANSWER_FIELDS, "sample_prompt", "version", "monthly_requests_unknown"]),
+        st.sampled_from(
+            [
+                *ANSWER_FIELDS,
+                "sample_prompt",
+                "version",
+                "monthly_requests_unknown",
+                "heldout_set_size_unknown",
+            ]
+        ),
         st.one_of(hostile_text, st.lists(hostile_text, max_size=4)),
-        max_size=8,
+        max_size=12,
     ),
     st.sampled_from(["next", "back", "estimate", "", "delete"]),
 )
@@ -116,10 +126,30 @@ json_values = st.recursive(
     ),
     max_leaves=20,
 )
+# Valid answers to draw from, the optional ones given (a shortfall fully described).
+VALID = sample_input(
+    prompting_status="falls_short",
+    gaps=["format"],
+    batch_allowed=True,
+    current_model="openai/gpt-4o-mini",
+    data_may_leave_cloud=False,
+    tuned_model_hosting="own_cloud",
+    tuned_model_scope="per_client",
+    prompting_built=["few_shot", "rag"],
+    shortfall_metric="format_compliance",
+    shortfall_measured=85,
+    shortfall_target=99.5,
+    heldout_set_size=200,
+    adapter_fell_short=True,
+)
 answer_like = st.fixed_dictionaries(
     {},
     optional={
-        **{name: json_values | st.just(sample_input()[name]) for name in ANSWER_FIELDS},
+        **{
+            name: json_values | st.just(VALID[name]) | st.just(sample_input().get(name))
+            for name in ANSWER_FIELDS
+        },
+        "answers_version": json_values | st.just(ANSWERS_VERSION),
         "assumptions": st.dictionaries(
             st.sampled_from(list(ASSUMPTION_SPECS)) | st.text(max_size=10), json_values
         ),

@@ -21,19 +21,69 @@ def test_every_question_explains_itself() -> None:
 def test_every_dont_know_has_a_valid_assumed_value(field: str) -> None:
     assumed = questionnaire.QUESTIONS[field].assumed_if_unknown
     assert assumed is not None
-    parse_answers(sample_input(**{field: assumed}, unknown=[field]))
+    parse_answers(sample_input(**{field: assumed}, unknown=[field], prompting_status="meets_bar"))
 
 
-def test_gap_questions_apply_only_when_prompting_falls_short() -> None:
+def test_questions_about_prompting_apply_once_it_was_tried_and_about_gaps_once_it_fell_short() -> (
+    None
+):
     step = questionnaire.STEPS_BY_SLUG["prompting"]
     assert questionnaire.applicable_fields(step, {"prompting_status": "not_tried"}) == (
         "prompting_status",
     )
+    assert questionnaire.applicable_fields(step, {"prompting_status": "meets_bar"}) == (
+        "prompting_status",
+        "prompting_built",
+        "heldout_set_size",
+    )
     assert questionnaire.applicable_fields(step, {"prompting_status": "falls_short"}) == (
         "prompting_status",
+        "prompting_built",
+        "heldout_set_size",
         "gaps",
         "structured_output_tried",
+        "shortfall_metric",
+        "shortfall_measured",
+        "shortfall_target",
+        "adapter_fell_short",
     )
+
+
+def test_the_new_step_asks_about_models_and_hosting_before_prompting() -> None:
+    slugs = [step.slug for step in questionnaire.STEPS]
+    assert slugs == ["use-case", "data", "change", "budget", "volume", "models", "prompting"]
+    assert questionnaire.STEPS_BY_SLUG["models"].fields == (
+        "current_model",
+        "data_may_leave_cloud",
+        "tuned_model_hosting",
+        "tuned_model_scope",
+    )
+    assert questionnaire.STEPS_BY_SLUG["volume"].fields[-1] == "batch_allowed"
+
+
+def test_an_optional_answer_is_offered_with_its_contract_default() -> None:
+    for field, spec in ANSWER_FIELDS.items():
+        if spec.optional:
+            default = questionnaire.QUESTIONS[field].default
+            assert default == (
+                list(spec.default) if isinstance(spec.default, tuple) else spec.default
+            ), field
+
+
+def test_every_question_that_may_be_left_empty_says_what_empty_means() -> None:
+    for field, spec in ANSWER_FIELDS.items():
+        assert bool(questionnaire.QUESTIONS[field].blank) == spec.nullable, field
+
+
+def test_the_shortfall_values_are_in_the_unit_of_their_metric() -> None:
+    def unit(metric: object) -> str:
+        return questionnaire.unit_of("shortfall_target", {"shortfall_metric": metric})
+
+    assert unit("format_compliance") == "percent"
+    assert unit("latency_p95") == "milliseconds"
+    assert unit("cost_per_request") == "USD per request"
+    assert unit("other") == unit(None) == unit(["odd"]) == ""
+    assert questionnaire.unit_of("heldout_set_size", {}) == "cases"
 
 
 def test_engine_input_neutralises_questions_that_do_not_apply() -> None:
@@ -42,6 +92,42 @@ def test_engine_input_neutralises_questions_that_do_not_apply() -> None:
     assert data["gaps"] == []
     assert data["unknown"] == ["input_tokens"]
     parse_answers(data)
+
+
+def test_engine_input_drops_what_a_changed_prompting_status_no_longer_asks() -> None:
+    stored = sample_input(
+        prompting_status="not_tried",
+        prompting_built=["rag"],
+        heldout_set_size=0,
+        shortfall_metric="accuracy",
+        shortfall_measured=70,
+        shortfall_target=90,
+        adapter_fell_short=True,
+        unknown=["heldout_set_size", "input_tokens"],
+    )
+    data = questionnaire.engine_input(stored)
+
+    assert data["prompting_built"] == []
+    assert data["heldout_set_size"] is None
+    assert (
+        data["shortfall_metric"] is data["shortfall_measured"] is data["shortfall_target"] is None
+    )
+    assert data["adapter_fell_short"] is False
+    assert data["unknown"] == ["input_tokens"]
+    parse_answers(data)
+
+
+def test_engine_input_gives_a_draft_from_before_the_optional_answers_their_defaults() -> None:
+    data = questionnaire.engine_input(sample_input())
+
+    assert parse_answers(data)[0].to_dict() == data
+
+
+def test_an_export_names_the_version_of_the_answers() -> None:
+    exported = questionnaire.export_data(sample_input())
+
+    assert exported["answers_version"] == "2026.12"
+    assert parse_answers(exported)[0] == parse_answers(sample_input())[0]
 
 
 @pytest.mark.parametrize(

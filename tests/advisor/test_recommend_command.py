@@ -46,6 +46,30 @@ def test_it_prints_the_recommendation_for_a_file_as_json(answers_file: Path) -> 
     assert printed["fine_tuning"]["blockers"][0] == "too_few_examples"
 
 
+def test_it_reads_an_export_with_its_version_and_every_optional_answer() -> None:
+    exported = sample_input(
+        answers_version="2026.12",
+        prompting_status="falls_short",
+        gaps=["format"],
+        batch_allowed=True,
+        current_model="google/gemini-2.5-flash",
+        data_may_leave_cloud=False,
+        tuned_model_hosting="provider",
+        tuned_model_scope="per_client",
+        prompting_built=["system_prompt"],
+        shortfall_metric="format_compliance",
+        shortfall_measured=85,
+        shortfall_target=99,
+        heldout_set_size=300,
+        adapter_fell_short=False,
+        unknown=["data_may_leave_cloud"],  # assumed: it may not
+    )
+
+    printed = json.loads(run("-", stdin=json.dumps(exported)))
+
+    assert printed == recommend_from_input(exported).to_dict()
+
+
 def test_it_reads_the_answers_from_stdin() -> None:
     printed = json.loads(run("-", stdin=json.dumps(EXAMPLE_PROJECTS["invoice_extraction"])))
 
@@ -119,6 +143,24 @@ def test_the_text_format_reads_as_a_report(answers_file: Path) -> None:
             json.dumps(sample_input(build_budget=float("nan"))),
             "build_budget: must be a number",
             id="NaN",
+        ),
+        pytest.param(
+            json.dumps(
+                sample_input(
+                    prompting_status="falls_short",
+                    shortfall_metric="accuracy",
+                    shortfall_measured=80,
+                    shortfall_target=180,
+                )
+            ),
+            "shortfall_target: must be a percentage from 0 to 100 when shortfall_metric is "
+            "accuracy",
+            id="a percentage over 100",
+        ),
+        pytest.param(
+            json.dumps(sample_input(answers_version="2099.1")),
+            'answers_version: must be "2026.12"',
+            id="an answers version from the future",
         ),
         pytest.param(
             json.dumps(sample_input(assumptions={"labour_rate_per_hour": "a lot"})),

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from advisor.scoring import (
     ANSWER_FIELDS,
+    APPLIES_WHEN_PROMPTING,
     PROMPTING_APPROACHES,
     TUNING_APPROACHES,
     Answers,
@@ -21,6 +22,7 @@ from advisor.scoring import (
     PromptingStatus,
     Stage,
     approach_costs,
+    inapplicable_value,
     parse_answers,
     recommend,
     score,
@@ -34,6 +36,8 @@ from advisor.scoring.thresholds import MIN_TUNING_EXAMPLES
 def _field(spec: FieldSpec) -> st.SearchStrategy[object]:
     """Any valid value for one answer, built from the same spec the validation uses."""
     match spec.kind:
+        case FieldKind.CHOICE if spec.nullable:
+            return st.one_of(st.none(), st.sampled_from(spec.choices))
         case FieldKind.CHOICE:
             return st.sampled_from(spec.choices)
         case FieldKind.MULTIPLE_CHOICE:
@@ -47,14 +51,28 @@ def _field(spec: FieldSpec) -> st.SearchStrategy[object]:
             return st.one_of(st.none(), values) if spec.nullable else values
         case FieldKind.NUMBER:
             high = float(spec.maximum or 0)
-            return st.one_of(
+            numbers = st.one_of(
                 st.integers(0, 500_000), st.floats(0, high, allow_nan=False, allow_infinity=False)
             )
+            return st.one_of(st.none(), numbers) if spec.nullable else numbers
 
 
 def _consistent(data: dict[str, object]) -> dict[str, object]:
-    if data["prompting_status"] != PromptingStatus.FALLS_SHORT:
-        data["gaps"] = []
+    """Random answers made to agree with each other as the contract wants."""
+    for name, statuses in APPLIES_WHEN_PROMPTING.items():
+        if data["prompting_status"] not in statuses and name != "structured_output_tried":
+            data[name] = inapplicable_value(name)
+    measured, target = data["shortfall_measured"], data["shortfall_target"]
+    if measured is None or target is None or measured == target:
+        data["shortfall_measured"] = data["shortfall_target"] = None
+    elif data["shortfall_metric"] in {"format_compliance", "accuracy", "consistency"}:
+        data["shortfall_measured"], data["shortfall_target"] = (
+            min(measured, 99),  # type: ignore[call-overload]
+            min(target, 100),  # type: ignore[call-overload]
+        )
+        if data["shortfall_measured"] == data["shortfall_target"]:
+            data["shortfall_target"] = None
+            data["shortfall_measured"] = None
     return data
 
 

@@ -46,7 +46,8 @@ def test_the_whole_journey_stores_the_engines_output(alice: HttpClient, acme: Ag
     assert assessment.status == Assessment.Status.SUBMITTED
     assert assessment.recommendation == json.loads(json.dumps(expected))
     assert assessment.ruleset_version == expected["ruleset_version"]
-    assert assessment.answers == dict(answers)
+    assert assessment.answers == parse_answers(answers)[0].to_dict()
+    assert assessment.questionnaire_version == "2026.12"
     assert set(assessment.costs["horizons"]) == {"12", "24", "36"}
     assert assessment.submitted_by == acme.admin.user
     assert Project.objects.with_stage().get(pk=project.pk).stage == "recommended"
@@ -353,3 +354,117 @@ def test_a_nul_character_typed_into_an_answer_is_dropped_not_a_500(
         "example_count": "12 examples",
         "example_sources": ["manual"],
     }
+
+
+FELL_SHORT = sample_input(prompting_status="falls_short", gaps=["format"])
+
+
+@pytest.mark.django_db
+def test_a_shortfall_is_stored_with_its_metric_and_read_back_in_its_unit(
+    alice: HttpClient, acme: Agency
+) -> None:
+    assessment = start(alice, acme.project)
+    data = step_post(assessment, "prompting", FELL_SHORT)
+    data |= {
+        "prompting_built": ["few_shot", "system_prompt"],
+        "heldout_set_size": "1,200",
+        "shortfall_metric": "format_compliance",
+        "shortfall_measured": "85%",
+        "shortfall_target": "99.5",
+        "adapter_fell_short": "yes",
+    }
+    assert alice.post(assessment.step_url("prompting"), data).status_code == 302
+    assessment.refresh_from_db()
+    assert {k: assessment.answers[k] for k in data if k in assessment.answers} == {
+        "prompting_status": "falls_short",
+        "gaps": ["format"],
+        "structured_output_tried": False,
+        "prompting_built": ["few_shot", "system_prompt"],
+        "heldout_set_size": 1200,
+        "shortfall_metric": "format_compliance",
+        "shortfall_measured": 85,
+        "shortfall_target": 99.5,
+        "adapter_fell_short": True,
+    }
+    page = alice.get(assessment.step_url("prompting")).content.decode()
+    assert re.search(r'data-unit-of="shortfall_metric"[^>]*>percent<', page)
+    review = alice.get(assessment.url("review")).content.decode()
+    assert "85%" in review
+    assert "99.5%" in review
+    assert "1,200 cases" in review
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("metric", "measured", "target", "field", "message"),
+    [
+        ("accuracy", "70", "", "shortfall_measured", "Enter the target as well"),
+        ("accuracy", "", "90", "shortfall_target", "Enter what the best prompt measured"),
+        ("latency_p95", "800", "800", "shortfall_target", "The target must differ"),
+        ("consistency", "80", "101", "shortfall_target", "This metric is a percentage"),
+        ("", "80", "x", "shortfall_target", "Enter a number, such as 85 or 0.004."),
+        ("", "-1", "3", "shortfall_measured", "Enter 0 or more."),
+    ],
+)
+def test_a_shortfall_that_does_not_add_up_is_named_and_kept_as_typed(
+    alice: HttpClient,
+    acme: Agency,
+    metric: str,
+    measured: str,
+    target: str,
+    field: str,
+    message: str,
+) -> None:
+    assessment = start(alice, acme.project)
+    data = step_post(assessment, "prompting", FELL_SHORT)
+    data |= {"shortfall_metric": metric, "shortfall_measured": measured}
+    data["shortfall_target"] = target
+    response = alice.post(assessment.step_url("prompting"), data)
+
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    assert message in " ".join(errors[field])
+    assessment.refresh_from_db()
+    assert assessment.pending_inputs == {field: data[field]}
+    assert "prompting" not in assessment.steps_done()
+    assert alice.post(assessment.url("submit"))["Location"] == assessment.url("review")
+
+
+@pytest.mark.django_db
+def test_the_shortfall_questions_are_dropped_when_prompting_is_said_to_meet_the_bar(
+    alice: HttpClient, acme: Agency
+) -> None:
+    assessment = start(alice, acme.project)
+    data = step_post(assessment, "prompting", FELL_SHORT)
+    data |= {"shortfall_metric": "accuracy", "shortfall_measured": "x", "heldout_set_size": "40"}
+    alice.post(assessment.step_url("prompting"), data)  # refused: "x" is not a number
+    assessment.refresh_from_db()
+    assert "shortfall_measured" in assessment.pending_inputs
+
+    data["prompting_status"] = "meets_bar"
+    assessment.refresh_from_db()
+    data["version"] = assessment.version
+    assert alice.post(assessment.step_url("prompting"), data).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.pending_inputs == {}
+    assert assessment.answers["heldout_set_size"] == 40
+    assert "shortfall_metric" not in assessment.answers
+    assert assessment.engine_input()["shortfall_metric"] is None
+
+
+@pytest.mark.django_db
+def test_the_conditional_questions_say_when_they_apply(alice: HttpClient, acme: Agency) -> None:
+    assessment = start(alice, acme.project)
+    page = alice.get(assessment.step_url("prompting")).content.decode()
+
+    tried = 'data-show-when="prompting_status=meets_bar,falls_short"'
+    fell_short = 'data-show-when="prompting_status=falls_short"'
+    assert re.search(rf'id="question-prompting_built"\s*{tried}', page)
+    assert re.search(rf'id="question-heldout_set_size"\s*{tried}', page)
+    for field in ("gaps", "shortfall_metric", "shortfall_target", "adapter_fell_short"):
+        assert re.search(rf'id="question-{field}"\s*{fell_short}', page), field
+    assert "(only if prompting was tried)" in page
+    # Without a metric chosen yet, the values are in a neutral unit, explained in the help.
+    assert re.search(r'data-unit-of="shortfall_metric"[^>]*>value<', page)
+    assert "percent for format compliance, accuracy and consistency" in page

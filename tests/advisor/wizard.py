@@ -6,6 +6,7 @@ from django.test import Client as HttpClient
 
 from advisor.models import Assessment
 from advisor.questionnaire import STEPS, applicable_fields
+from advisor.scoring import ANSWER_FIELDS
 
 
 def form_value(value: object) -> object:
@@ -14,6 +15,8 @@ def form_value(value: object) -> object:
         return "yes" if value else "no"
     if value is None:
         return ""
+    if isinstance(value, tuple):
+        return list(value)
     return value
 
 
@@ -24,7 +27,10 @@ def step_post(
     step = next(step for step in STEPS if step.slug == slug)
     data: dict[str, object] = {"version": assessment.version, "action": action}
     for field in applicable_fields(step, answers):
-        data[field] = form_value(answers[field])
+        # An optional answer left out is posted as the form offers it: its default.
+        spec = ANSWER_FIELDS[field]
+        value = answers[field] if field in answers or not spec.optional else spec.default
+        data[field] = form_value(value)
     return data
 
 

@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
+from advisor.questionnaire import STEPS
 from advisor.scoring import APPROACH_LABELS, recommend_from_input
 from projects.models import Membership
 from tests.e2e.browser import assert_accessible, heading, log_in, status_message
@@ -43,9 +44,20 @@ ANSWERS = {
     "output_tokens": 400,
     "prompt_tokens": 1_000,  # "Don't know": the question's stated assumption
     "latency_target_ms": None,
+    "batch_allowed": False,
+    "current_model": "openai/gpt-4o",
+    "data_may_leave_cloud": False,
+    "tuned_model_hosting": "own_cloud",
+    "tuned_model_scope": "shared",
     "prompting_status": "falls_short",
+    "prompting_built": ["system_prompt"],
+    "heldout_set_size": 120,
     "gaps": ["format"],
     "structured_output_tried": False,
+    "shortfall_metric": "format_compliance",
+    "shortfall_measured": 85,
+    "shortfall_target": 99,
+    "adapter_fell_short": False,
     "unknown": ["prompt_tokens"],
 }
 
@@ -164,24 +176,68 @@ def answer_the_questionnaire(page: Page) -> None:
     page.get_by_label("Size of the user's input per request").fill("300")
     page.get_by_label("Size of the answer per request").fill("400")
     page.locator("#question-prompt_tokens").get_by_label("Don't know").check()
+    expect(question(page, "Can answers wait a few hours?").get_by_label("No")).to_be_checked()
+    save_and_continue(page, "Models and hosting")
+
+    # Optional questions come with their default chosen; the model in use is one of the
+    # catalogue's, picked from a list.
+    assert_accessible(page)
+    current_model = page.get_by_label("Which model does the client use for this today?")
+    expect(current_model).to_have_value("none")
+    current_model.select_option(label="GPT-4o (OpenAI)")
+    leave = "May the client's data be sent to a model provider outside their own cloud?"
+    expect(question(page, leave).get_by_label("Yes")).to_be_checked()
+    choose(page, leave, "No")
+    choose(
+        page,
+        "If a model were fine-tuned, where could it run?",
+        "It must run in the client's own cloud",
+    )
+    scope = "Would similar clients share one tuned model, or each get their own?"
+    expect(
+        question(page, scope).get_by_label("One tuned model shared by all similar clients")
+    ).to_be_checked()
     save_and_continue(page, "Prompting so far")
 
-    # The gap questions only show once prompting was tried and fell short.
+    # The gap questions only show once prompting was tried and fell short; what was built and
+    # the held-out set as soon as it was tried.
     assert_accessible(page)
+    built = question(page, "Which prompting approaches were built and evaluated?")
+    heldout = page.get_by_label("How many held-out test cases are there?")
     gaps = question(page, "Where did it fall short?")
     structured_output = question(page, "Were the model provider's structured-output features")
-    expect(gaps).to_be_hidden()
-    expect(structured_output).to_be_hidden()
+    for hidden in (built, heldout, gaps, structured_output):
+        expect(hidden).to_be_hidden()
     status = "Has a serious prompting solution been tried and evaluated?"
+    choose(page, status, "Tried, meets the quality bar")
+    expect(built).to_be_visible()
+    expect(heldout).to_be_visible()
+    expect(gaps).to_be_hidden()
     choose(page, status, "Tried, falls short")
     expect(gaps).to_be_visible()
     expect(structured_output).to_be_visible()
     assert_accessible(page)
     choose(page, status, "Not tried yet")
     expect(gaps).to_be_hidden()
+    expect(built).to_be_hidden()
     choose(page, status, "Tried, falls short")
+    choose(
+        page, "Which prompting approaches were built and evaluated?", "System-prompt engineering"
+    )
+    heldout.fill("120")
     choose(page, "Where did it fall short?", "Breaks the output format")
     choose(page, "Were the model provider's structured-output features tried?", "No")
+    # The measured value and the target are in the unit of the metric chosen.
+    unit = page.locator("#question-shortfall_measured .input-group-text")
+    expect(unit).to_have_text("value")
+    choose(page, "Which metric fell short of its target?", "Response time (95th percentile)")
+    expect(unit).to_have_text("milliseconds")
+    choose(page, "Which metric fell short of its target?", "Format compliance")
+    expect(unit).to_have_text("percent")
+    page.get_by_label("What the best prompt measured").fill("85%")
+    page.get_by_label("The target it had to reach").fill("99")
+    choose(page, "Was adapter fine-tuning already tried, and did it fall short too?", "No")
+    assert_accessible(page)
     save_and_continue(page, "Review the answers")
 
 
@@ -199,6 +255,12 @@ def review_and_submit(page: Page) -> None:
         ("Response time target (95th percentile)", "No target"),
         ("Has a serious prompting solution been tried and evaluated?", "Tried, falls short"),
         ("Where did it fall short?", "Breaks the output format"),
+        ("Which model does the client use for this today?", "GPT-4o (OpenAI)"),
+        ("May the client's data be sent to a model provider outside their own cloud?", "No"),
+        ("Which metric fell short of its target?", "Format compliance"),
+        ("What the best prompt measured", "85%"),
+        ("The target it had to reach", "99%"),
+        ("How many held-out test cases are there?", "120 cases"),
     ]:
         answer = page.locator("dt", has_text=label).locator("xpath=following-sibling::dd[1]")
         expect(answer).to_have_text(shown)
@@ -340,3 +402,24 @@ def test_the_keyboard_alone_logs_in_and_answers_a_step(page: Page, admin: Member
     expect(page.get_by_role("button", name="Save and continue")).to_be_focused()
     page.keyboard.press("Enter")
     expect(heading(page)).to_have_text("The data")
+
+
+def test_the_step_bar_fits_one_row_on_a_laptop_screen(page: Page, admin: Membership) -> None:
+    client = ClientFactory(organization=admin.organization, name="Fjord Travel")
+    project = ProjectFactory(client=client, name="Brochure writer", created_by=admin.user)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, admin.user.email)
+    page.goto(project.get_absolute_url())
+    page.get_by_role("button", name="Start the assessment").click()
+    expect(heading(page)).to_have_text("The use case")
+    page.wait_for_load_state("load")  # the layout is measured once the stylesheets apply
+
+    steps = page.get_by_role("navigation", name="Questionnaire steps").get_by_role("listitem")
+    expect(steps).to_have_count(len(STEPS) + 1)  # and the review
+    tops = {round(box["y"]) for box in (step.bounding_box() for step in steps.all()) if box}
+    assert len(tops) == 1, f"the steps wrap onto {len(tops)} rows"
+    for title in page.locator(".wizard-step-title").all():
+        box = title.bounding_box()
+        assert box
+        line = float(title.evaluate("t => parseFloat(getComputedStyle(t).lineHeight)"))
+        assert box["height"] <= 2 * line + 1, f"“{title.inner_text()}” takes over two lines"
