@@ -7,6 +7,7 @@ surface says the same thing in the same words.
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.utils.safestring import SafeString
@@ -34,8 +35,8 @@ from advisor.scoring import (
     Stage,
     choice_label,
 )
-from advisor.scoring.contract import CostSnapshotDict, RecommendationDict
-from advisor.scoring.wording import number, singular, usd, usd_cents, with_unit
+from advisor.scoring.contract import CostSnapshotDict, PricedOnDict, RecommendationDict
+from advisor.scoring.wording import long_date, number, singular, usd, usd_cents, with_unit
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,9 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
                 "totals": [cost["total"] for cost in per_horizon],
                 "break_even_month": per_horizon[-1]["break_even_month"],
                 "cost_per_change": per_horizon[0]["cost_per_change"],
+                # Results frozen before the model catalogue name no model.
+                "priced_on": _priced_on(per_horizon[-1].get("priced_on")),
+                "events": per_horizon[-1].get("events", []),
             }
         )
     scores_chart: SafeString = approach_scores_svg(
@@ -208,9 +212,14 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
         ],
         accent=accent,
     )
+    reasons = result.get("reasons", [])
     return {
         "result": result,
         "headline": result["headline"],
+        "reasons_for": [r["text"] for r in reasons if r["stance"] == "for"],
+        "reasons_against": [r["text"] for r in reasons if r["stance"] == "against"],
+        "levers": result.get("levers", []),
+        "warnings": result.get("warnings", []),
         "stage_label": STAGE_LABELS[Stage(result["stage"])],
         "primary_label": APPROACH_LABELS[primary],
         "confidence_label": CONFIDENCE_LABELS[Confidence(result["confidence"])],
@@ -234,6 +243,22 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
         "scores_chart": scores_chart,
         "cost_chart": cost_chart,
     }
+
+
+def _priced_on(priced: PricedOnDict | None) -> str:
+    """ "GPT-6 Luna (OpenAI), prices as of 29 November 2026; retired ..." for a cost row."""
+    if priced is None:
+        return ""
+    text = f"{priced['model']} ({priced['provider']}), prices as of {_day(priced['verified_on'])}"
+    if priced["tuning_available_until"]:
+        text += f"; new tuning ends {_day(priced['tuning_available_until'])}"
+    if priced["retires_on"]:
+        text += f"; retired {_day(priced['retires_on'])}"
+    return text
+
+
+def _day(iso: str) -> str:
+    return long_date(date.fromisoformat(iso))
 
 
 def comparison(older: Assessment, newer: Assessment) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Writes to assessments: one named function each, in a transaction, with its audit event."""
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -147,8 +148,13 @@ def assessment_save_step(
 
 
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
+def assessment_submit(
+    *, assessment: Assessment, by: User, plan_starts: date | None = None
+) -> Assessment:
     """Validate every answer, run the engine and freeze the result with the rules that made it.
+
+    The plan the costs cover starts on `plan_starts` (today by default): models and offers that
+    end during it are priced with their migration.
 
     Raises `InvalidAnswers` naming every answer that is missing, wrong or still waiting to be
     corrected (typed but not valid), and `ProjectArchived` when the project is archived.
@@ -166,17 +172,16 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
         raise InvalidAnswers(errors)
     answers, _ = parse_answers(current.engine_input())
     assumptions = default_assumptions()
-    recommendation = recommend(answers, assumptions=assumptions)
+    recommendation = recommend(
+        answers, assumptions=assumptions, today=plan_starts or timezone.localdate()
+    )
     current.answers = answers.to_dict()
     # The answers are now in the current contract, defaults of newer questions included.
     current.questionnaire_version = QUESTIONNAIRE_VERSION
     current.recommendation = recommendation.to_dict()
     current.ruleset_version = recommendation.scoring.ruleset_version
     current.costs = cost_snapshot(
-        answers,
-        horizons=COST_HORIZONS_MONTHS,
-        assumptions=assumptions,
-        costs=recommendation.scoring.costs,
+        recommendation.scoring.costs, horizons=COST_HORIZONS_MONTHS, assumptions=assumptions
     )
     current.status = Assessment.Status.SUBMITTED
     current.submitted_by = by

@@ -1,13 +1,28 @@
-"""Step 3 of the framework: the fine-tuning prerequisites a project does not meet yet."""
+"""Step 3 of the framework: what a tuning pilot needs that the project does not have yet.
+
+Four prerequisites are about the data and the client's commitment; two more, money and time,
+decide whether the pilot can happen now or waits while the project goes on with prompting.
+"""
+
+from collections.abc import Mapping
 
 from advisor.scoring.answers import Answers, BaseModelStability, DataCoverage
-from advisor.scoring.outcomes import Blocker
+from advisor.scoring.outcomes import Approach, Blocker
+from advisor.scoring.prices import Assumptions
+from advisor.scoring.tco import ApproachCost
 from advisor.scoring.thresholds import MIN_TUNING_EXAMPLES
-from advisor.scoring.wording import count
+from advisor.scoring.wording import count, listing, usd
 
 
-def fine_tuning_blockers(answers: Answers) -> dict[Blocker, str]:
-    """The fine-tuning prerequisites (framework step 3) these answers miss, each explained."""
+def _assumed(answers: Answers, field: str) -> bool:
+    return field in answers.unknown
+
+
+def fine_tuning_blockers(
+    answers: Answers, costs: Mapping[Approach, ApproachCost], assumptions: Assumptions
+) -> dict[Blocker, str]:
+    """The prerequisites of a tuning pilot these answers miss, each explained; an answer
+    nobody knew yet is said to be assumed, never stated as a fact."""
     blockers: dict[Blocker, str] = {}
     n = answers.example_count
     if n < MIN_TUNING_EXAMPLES:
@@ -27,12 +42,35 @@ def fine_tuning_blockers(answers: Answers) -> dict[Blocker, str]:
         )
     if not answers.maintenance_funded:
         blockers[Blocker.NO_MAINTENANCE_BUDGET] = (
-            "The client will not fund retraining and evaluation, which a tuned model needs "
+            "Nobody knows yet whether the client will pay for retraining and evaluation; until "
+            "that is agreed, it counts as missing."
+            if _assumed(answers, "maintenance_funded")
+            else "The client will not fund retraining and evaluation, which a tuned model needs "
             "whenever requirements, data or the base model change."
         )
     if answers.base_model_stability is BaseModelStability.FREQUENT_UPDATES:
         blockers[Blocker.UNSTABLE_BASE_MODEL] = (
             "The base model or its provider changes often, and each change can force another "
             "round of training."
+        )
+    adapter = costs[Approach.ADAPTER]
+    over = []
+    if adapter.one_off > answers.build_budget:
+        over.append(
+            f"it costs {usd(adapter.one_off)} to set up against a build budget of "
+            f"{usd(answers.build_budget)}"
+        )
+    if adapter.monthly > answers.monthly_budget:
+        over.append(
+            f"it costs {usd(adapter.monthly)} a month to run against a monthly budget of "
+            f"{usd(answers.monthly_budget)}"
+        )
+    if over:
+        blockers[Blocker.BUDGET_TOO_SMALL] = f"An adapter does not fit the budget: {listing(over)}."
+    weeks, pilot = answers.weeks_to_launch, round(assumptions.pilot_weeks)
+    if weeks < assumptions.pilot_weeks:
+        blockers[Blocker.NO_TIME_FOR_PILOT] = (
+            f"Launch is {count(weeks, 'week')} away and a tuning pilot takes about "
+            f"{count(pilot, 'week')}."
         )
     return blockers

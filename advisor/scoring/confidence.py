@@ -1,20 +1,20 @@
-"""How firmly the answers support the recommendation, and why not more."""
+"""How firmly the answers support the recommendation, and why not more.
 
-from collections.abc import Mapping
+Confidence starts high and drops a level per doubt. Doubts come from what is not known (answers
+assumed, data unchecked, a gap not diagnosed), from approaches that fit about as well, and from
+fit and framework pulling apart. More evidence never adds a doubt while the next step stays the
+same: there are no notes for counts merely near a threshold, only for what is missing.
+"""
+
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from advisor.scoring.answers import Answers, DataCoverage, PromptingStatus
+from advisor.scoring.labels import APPROACH_LABELS
 from advisor.scoring.outcomes import Approach, Confidence, Stage
-from advisor.scoring.stages import candidates
 from advisor.scoring.tco import ApproachCost
-from advisor.scoring.thresholds import (
-    FULL_FINE_TUNE_EXAMPLES,
-    MIN_TUNING_EXAMPLES,
-    PREFERRED_TUNING_EXAMPLES,
-)
-from advisor.scoring.wording import count
+from advisor.scoring.thresholds import PREFERRED_TUNING_EXAMPLES
 
-NEAR_THRESHOLD_SHARE: Final = 0.2  # within 20% of a threshold a miscount could flip the answer
 CLOSE_SCORE_MARGIN: Final = 5  # raw points: a lead this small is within the rules' precision
 # Three or more assumed answers is a sketch, not an assessment: confidence drops to low.
 MANY_UNKNOWN_ANSWERS: Final = 3
@@ -35,29 +35,33 @@ UNKNOWN_ANSWER_NAMES: Final[Mapping[str, str]] = {
     "current_model": "the model used today",
 }
 
-_THRESHOLDS: Final[Mapping[int, str]] = {
-    MIN_TUNING_EXAMPLES: "the minimum fine-tuning needs",
-    PREFERRED_TUNING_EXAMPLES: "what makes fine-tuning dependable",
-    FULL_FINE_TUNE_EXAMPLES: "what full fine-tuning needs",
-}
-
-
-def _near(value: int, threshold: int) -> bool:
-    return abs(value - threshold) <= threshold * NEAR_THRESHOLD_SHARE
-
 
 def confidence(
     answers: Answers,
     stage: Stage,
     primary: Approach,
+    candidates: Sequence[Approach],
     totals: Mapping[Approach, int],
+    overruled: Sequence[Approach],
     costs: Mapping[Approach, ApproachCost],
 ) -> tuple[Confidence, tuple[str, ...]]:
-    """High, lowered one level per doubt: unknown answers, near thresholds, close calls."""
-    notes = [*_evidence_doubts(answers, stage)]
-    others = [totals[p] for p in candidates(stage) if p is not primary]
-    if others and totals[primary] - max(others) < CLOSE_SCORE_MARGIN:
-        notes.append("Another approach fits almost as well.")
+    """High, lowered one level per doubt.
+
+    `totals` are the raw scores after the framework's order was applied; `overruled` lists
+    the approaches that fitted better than the recommendation until the framework's order put
+    them behind it (a doubt worth saying when a prompt is overruled, not when tuning waits
+    for its turn).
+    """
+    notes = _evidence_doubts(answers, stage)
+    rivals = [p for p in candidates if p is not primary]
+    close = [p for p in rivals if totals[primary] - totals[p] < CLOSE_SCORE_MARGIN]
+    if close:
+        notes.append(f"{APPROACH_LABELS[close[0]]} fits almost as well.")
+    for approach in overruled:
+        notes.append(
+            f"On fit alone, {APPROACH_LABELS[approach].lower()} scores higher; the framework's "
+            "order puts the recommended step first."
+        )
     cost = costs[primary]
     if cost.one_off > answers.build_budget or cost.monthly > answers.monthly_budget:
         notes.append("The recommended approach costs more than the budget allows.")
@@ -67,21 +71,16 @@ def confidence(
 
 
 def _evidence_doubts(answers: Answers, stage: Stage) -> list[str]:
-    """What the answers leave open: unknowns, counts near a threshold, an undiagnosed gap."""
+    """What the answers leave open: unknowns, unchecked data, an undiagnosed gap."""
     notes = []
-    n = answers.example_count
     if answers.data_coverage is DataCoverage.UNKNOWN:
-        notes.append("Nobody knows yet whether the examples cover the full range of inputs.")
+        notes.append("What the examples cover has not been checked.")
     if answers.unknown:
         assumed = ", ".join(UNKNOWN_ANSWER_NAMES[name] for name in answers.unknown)
         notes.append(f"Some answers are not known yet and were assumed: {assumed}.")
         if len(answers.unknown) >= MANY_UNKNOWN_ANSWERS:
             notes.append("So much is assumed that the result should be revisited once known.")
-    for threshold, meaning in _THRESHOLDS.items():
-        if _near(n, threshold):
-            notes.append(f"{count(n, 'example')} is close to {threshold:,}, {meaning}.")
-            break
-    if stage is Stage.PILOT_FINE_TUNING and n < PREFERRED_TUNING_EXAMPLES:
+    if stage is Stage.PILOT_FINE_TUNING and answers.example_count < PREFERRED_TUNING_EXAMPLES:
         notes.append("Fine-tuning with fewer than 500 examples is possible but less dependable.")
     if answers.prompting_status is PromptingStatus.FALLS_SHORT and not answers.gaps:
         notes.append("The reason prompting falls short has not been diagnosed.")

@@ -5,7 +5,7 @@ JSON-ready data only (str, int, float, bool, None, lists and dicts). Changing a 
 change of the contract that stored assessments and exported files rely on.
 """
 
-from typing import NotRequired, TypedDict
+from typing import TypedDict
 
 # "for" is a Python keyword, hence the functional form.
 HybridPartDict = TypedDict("HybridPartDict", {"approach": str, "for": str})
@@ -40,8 +40,6 @@ class AssumptionDict(TypedDict):
     description: str
     as_of: str | None
     source: str
-    model: NotRequired[str]
-    provider: NotRequired[str]
 
 
 class OneOffBreakdownDict(TypedDict):
@@ -58,6 +56,27 @@ class MonthlyBreakdownDict(TypedDict):
     upkeep: float
 
 
+class PricedOnDict(TypedDict):
+    """The model or offer an approach is priced on, where its prices come from, and when it
+    stops (ISO dates, None when none is known)."""
+
+    provider: str
+    model: str
+    source: str
+    verified_on: str
+    tuning_available_until: str | None
+    retires_on: str | None
+
+
+class CostEventDict(TypedDict):
+    """A one-off cost in a given month of the plan (a rebrand, a move off a retired model)."""
+
+    month: int
+    amount: float
+    code: str
+    text: str
+
+
 class ApproachTotalDict(TypedDict):
     one_off: float
     monthly: float
@@ -67,12 +86,37 @@ class ApproachTotalDict(TypedDict):
     monthly_breakdown: MonthlyBreakdownDict
     cost_per_change: float
     major_change_cost: float
+    events: list[CostEventDict]
+    priced_on: PricedOnDict
 
 
 class CostOfOwnershipDict(TypedDict):
     horizon_months: int
     approaches: dict[str, ApproachTotalDict]
     assumptions: list[AssumptionDict]
+
+
+class ReasonDict(TypedDict):
+    """One decisive reason, for or against the recommendation."""
+
+    code: str
+    stance: str  # "for" or "against"
+    text: str
+
+
+class LeverDict(TypedDict):
+    """A way to cut the prompting solution's cost or time; the saving a month, if it has one."""
+
+    code: str
+    text: str
+    saving_per_month: float | None
+
+
+class WarningDict(TypedDict):
+    """A date the plan depends on: a model retired, a tuning offer closed."""
+
+    code: str
+    text: str
 
 
 class RecommendationDict(TypedDict):
@@ -85,9 +129,14 @@ class RecommendationDict(TypedDict):
     scores: dict[str, int]
     confidence: str
     confidence_notes: list[str]
+    reasons: list[ReasonDict]
     fine_tuning: FineTuningDict
     factors: list[FactorDict]
     sensitivity: list[SensitivityDict]
+    levers: list[LeverDict]
+    warnings: list[WarningDict]
+    starts_on: str
+    catalogue_checked_on: str
     horizon_months: int
     tco: CostOfOwnershipDict
 

@@ -9,8 +9,10 @@ Change a weight, threshold or sentence and you must bump RULESET_VERSION (in rul
 """
 
 import inspect
+import itertools
+import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 from advisor.scoring.answers import (
@@ -30,15 +32,16 @@ from advisor.scoring.answers import (
 )
 from advisor.scoring.contract import FactorDict
 from advisor.scoring.labels import APPROACH_LABELS, choice_label
-from advisor.scoring.outcomes import Approach
+from advisor.scoring.outcomes import PROMPTING_APPROACHES, Approach
+from advisor.scoring.stages import PAYBACK_WINDOW_MONTHS, tuning_pays_back
 from advisor.scoring.tco import ApproachCost, break_even_month
 from advisor.scoring.thresholds import (
+    ADAPTER_TRAINING_EXAMPLES,
     FEW_SHOT_EXAMPLES,
     FULL_FINE_TUNE_EXAMPLES,
     LIMITED_LAUNCH_WEEKS,
     LONG_PROMPT_TOKENS,
     MIN_TUNING_EXAMPLES,
-    PAYBACK_WINDOW_MONTHS,
     PREFERRED_TUNING_EXAMPLES,
     SHORT_LAUNCH_WEEKS,
     TIGHT_LATENCY_MS,
@@ -262,25 +265,53 @@ def _gap_format_after_structured_output(answers: Answers, _: Costs) -> str | Non
     )
 
 
-@rule("gap_cost", {A: 20, T: 15})
-def _gap_cost(answers: Answers, _: Costs) -> str | None:
-    """Cost from a large prompt falls when a smaller tuned model drops the prompt."""
+def _cheapest_prompting(costs: Costs) -> Approach:
+    return min(PROMPTING_APPROACHES, key=lambda p: (costs[p].monthly, list(Approach).index(p)))
+
+
+@rule("gap_cost")
+def _gap_cost(answers: Answers, costs: Costs) -> Finding | None:
+    """Cost from a long prompt falls when a tuned model drops it, if that pays back; otherwise
+    the prompt's own levers (a cheaper model, caching, a shorter prompt) come first."""
     if not _falls_short(answers) or Gap.COST not in answers.gaps:
         return None
-    return (
-        "Each request costs too much. A smaller tuned model drops most of the long prompt "
-        "and costs less per request."
+    adapter, cheapest = costs[A], _cheapest_prompting(costs)
+    running = (
+        f"costs {usd(adapter.monthly)} a month to run against "
+        f"{usd(costs[cheapest].monthly)} for {APPROACH_LABELS[cheapest].lower()}"
+    )
+    month = tuning_pays_back(costs)
+    if answers.prompt_tokens >= LONG_PROMPT_TOKENS and month is not None:
+        return Finding(
+            f"Each request costs too much. An adapter {running}, and it has cost less in total "
+            f"by month {month}.",
+            {A: 20, T: 15},
+        )
+    return Finding(
+        f"Each request costs too much, but tuning would not pay back here: an adapter {running}. A "
+        "cheaper model, caching the fixed prompt or a shorter prompt come first.",
+        {Z: 5, F: 5, S: 5, A: -10, T: -10},
     )
 
 
-@rule("gap_latency", {R: -10, A: 20, T: 20})
-def _gap_latency(answers: Answers, _: Costs) -> str | None:
-    """Latency from a long prompt falls when the prompt goes; retrieval adds a hop."""
+@rule("gap_latency")
+def _gap_latency(answers: Answers, _: Costs) -> Finding | None:
+    """Latency from a long prompt falls when the prompt goes (retrieval adds a hop); with a
+    short prompt, tuning changes little and serving is the lever."""
     if not _falls_short(answers) or Gap.LATENCY not in answers.gaps:
         return None
-    return (
-        "Responses are too slow. A tuned model can drop the long prompt and examples, "
-        "which cuts the time of every request."
+    prompt = answers.prompt_tokens
+    if prompt >= LONG_PROMPT_TOKENS:
+        return Finding(
+            f"Responses are too slow. A tuned model can drop most of the {prompt:,}-token "
+            "fixed prompt, which cuts the time of every request.",
+            {R: -10, A: 20, T: 20},
+        )
+    return Finding(
+        f"Responses are too slow, but the fixed prompt is only {prompt:,} tokens, so a tuned "
+        "model would hardly be faster. A faster model, streaming the answer or shorter "
+        "outputs are the levers.",
+        {R: -10, A: -5, T: -5},
     )
 
 
@@ -472,51 +503,79 @@ def _high_reliability(answers: Answers, _: Costs) -> str | None:
 
 # --- Step 3: the data -------------------------------------------------------------------------
 
+# What the number of good examples does to the tuned approaches' fit, at a few counts, and
+# smoothly in between (on a log scale): one more example never moves a score by much. The
+# framework's 100 and 500 still decide the stage and the words; they no longer make scores jump.
+_EXAMPLE_CURVE: Final = (
+    (30, {A: -25, T: -35}),  # a few dozen: examples belong in the prompt
+    (MIN_TUNING_EXAMPLES, {A: -10, T: -25}),  # the minimum an adapter can learn from
+    (PREFERRED_TUNING_EXAMPLES, {A: 10, T: -5}),  # dependable for an adapter
+    (ADAPTER_TRAINING_EXAMPLES, {A: 15, T: 5}),
+    (FULL_FINE_TUNE_EXAMPLES, {A: 15, T: 15}),  # enough even to train every weight
+)
 
-@rule("too_few_examples", {A: -25, T: -35})
-def _too_few_examples(answers: Answers, _: Costs) -> str | None:
+
+def example_weights(n: int) -> dict[Approach, int]:
+    """The tuned approaches' weights for `n` good examples, interpolated along the curve."""
+    x = math.log10(max(n, 1))
+    points = [(math.log10(count), weights) for count, weights in _EXAMPLE_CURVE]
+    if x <= points[0][0]:
+        return dict(points[0][1])
+    for (x0, w0), (x1, w1) in itertools.pairwise(points):
+        if x <= x1:
+            share = (x - x0) / (x1 - x0)
+            return {p: round(w0[p] + (w1[p] - w0[p]) * share) for p in (A, T)}
+    return dict(points[-1][1])
+
+
+def _examples(answers: Answers) -> Finding:
+    return Finding(_example_text(answers.example_count), example_weights(answers.example_count))
+
+
+def _example_text(n: int) -> str:
+    if n < MIN_TUNING_EXAMPLES:
+        return (
+            f"With {count(n, 'good example')}, the best of them work better inside the prompt "
+            "than as training data."
+        )
+    if n < PREFERRED_TUNING_EXAMPLES:
+        near = " (just above the minimum)" if n < MIN_TUNING_EXAMPLES * 1.2 else ""
+        return (
+            f"You have {n:,} good examples{near}: enough to try an adapter, but 500 to 1,000 "
+            "would make fine-tuning dependable."
+        )
+    if n < FULL_FINE_TUNE_EXAMPLES:
+        return (
+            f"You have {n:,} good examples, enough for dependable adapter fine-tuning; full "
+            f"fine-tuning would want {FULL_FINE_TUNE_EXAMPLES:,} or more."
+        )
+    return f"You have {n:,} good examples, enough even for full fine-tuning."
+
+
+@rule("too_few_examples")
+def _too_few_examples(answers: Answers, _: Costs) -> Finding | None:
     """Under 100 examples, tuning is not on the table."""
-    n = answers.example_count
-    if n >= MIN_TUNING_EXAMPLES:
-        return None
-    return (
-        f"You have {count(n, 'good example')}; fine-tuning needs at least "
-        f"{MIN_TUNING_EXAMPLES}, ideally 500 to 1,000. With this few, examples work better "
-        "inside the prompt."
-    )
+    return _examples(answers) if answers.example_count < MIN_TUNING_EXAMPLES else None
 
 
-@rule("examples_below_preferred", {A: -5, T: -15})
-def _examples_below_preferred(answers: Answers, _: Costs) -> str | None:
+@rule("examples_below_preferred")
+def _examples_below_preferred(answers: Answers, _: Costs) -> Finding | None:
     """Enough to try an adapter; not yet the 500 to 1,000 that make it dependable."""
     n = answers.example_count
-    if not MIN_TUNING_EXAMPLES <= n < PREFERRED_TUNING_EXAMPLES:
-        return None
-    return (
-        f"You have {n:,} good examples: enough to try an adapter, but 500 to 1,000 would make "
-        "fine-tuning dependable."
-    )
+    return _examples(answers) if MIN_TUNING_EXAMPLES <= n < PREFERRED_TUNING_EXAMPLES else None
 
 
-@rule("enough_examples", {A: 15, T: 5})
-def _enough_examples(answers: Answers, _: Costs) -> str | None:
+@rule("enough_examples")
+def _enough_examples(answers: Answers, _: Costs) -> Finding | None:
     """The preferred amount for an adapter; full tuning wants more."""
     n = answers.example_count
-    if not PREFERRED_TUNING_EXAMPLES <= n < FULL_FINE_TUNE_EXAMPLES:
-        return None
-    return (
-        f"You have {n:,} good examples, enough for dependable adapter fine-tuning; full "
-        "fine-tuning would want thousands."
-    )
+    return _examples(answers) if PREFERRED_TUNING_EXAMPLES <= n < FULL_FINE_TUNE_EXAMPLES else None
 
 
-@rule("thousands_of_examples", {A: 15, T: 15})
-def _thousands_of_examples(answers: Answers, _: Costs) -> str | None:
+@rule("thousands_of_examples")
+def _thousands_of_examples(answers: Answers, _: Costs) -> Finding | None:
     """Thousands of examples are enough even for full tuning."""
-    n = answers.example_count
-    if n < FULL_FINE_TUNE_EXAMPLES:
-        return None
-    return f"You have {n:,} good examples, enough even for full fine-tuning."
+    return _examples(answers) if answers.example_count >= FULL_FINE_TUNE_EXAMPLES else None
 
 
 @rule("coverage_unknown", {A: -10, T: -10})
@@ -549,14 +608,20 @@ def _coverage_full_range(answers: Answers, _: Costs) -> str | None:
     return "The examples cover the full range of real inputs, edge cases included."
 
 
-@rule("no_source_of_examples", {A: -5, T: -5})
-def _no_source_of_examples(answers: Answers, _: Costs) -> str | None:
-    """With no source of more examples, the data gap will not close."""
-    if answers.example_sources or answers.example_count >= PREFERRED_TUNING_EXAMPLES:
+@rule("no_source_of_examples")
+def _no_source_of_examples(answers: Answers, _: Costs) -> Finding | None:
+    """With no source of more examples, the data gap will not close: it matters less, smoothly,
+    as the examples approach the 500 an adapter needs."""
+    n = answers.example_count
+    if answers.example_sources or n >= PREFERRED_TUNING_EXAMPLES:
         return None
-    return (
+    low, high = math.log10(MIN_TUNING_EXAMPLES), math.log10(PREFERRED_TUNING_EXAMPLES)
+    share = min(1.0, max(0.0, (high - math.log10(max(n, 1))) / (high - low)))
+    weight = -round(5 * share)
+    return Finding(
         "There is no way to get more examples (client records, writing them by hand or "
-        "generating them), so the data will not grow."
+        "generating them), so the data will not grow.",
+        {A: weight, T: weight},
     )
 
 
@@ -738,28 +803,24 @@ def _over_monthly_budget(answers: Answers, costs: Costs) -> Finding | None:
     )
 
 
-# Volume high enough that a smaller tuned model pays back its set-up within a year.
+# Volume high enough that a tuned model pays back within the window, everything included.
 _TUNING_PAYS_BACK_WEIGHTS: Final[Weights] = {A: 10, T: 10}
 
 
 @rule("tuning_pays_back")
 def _tuning_pays_back(answers: Answers, costs: Costs) -> Finding | None:
-    """Raises each tuned approach whose running costs pay back its set-up within a year."""
-    # Volume economics only: with upkeep left out, a faster pace of change (which makes prompt
-    # edits add up) can never make tuning look like it pays back.
-    running = {
-        approach: replace(cost, upkeep=0.0, major_change_cost=0.0)
-        for approach, cost in costs.items()
-    }
-    payback = break_even_month(A, running, PAYBACK_WINDOW_MONTHS)
-    if payback is None:
+    """Raises each tuned approach that has cost less in total than every prompting approach
+    within the payback window: set-up, running costs, upkeep and migrations included, as in
+    the cost table."""
+    month = tuning_pays_back(costs)
+    if month is None:
         return None
     pays = {A: _TUNING_PAYS_BACK_WEIGHTS[A]}
-    if break_even_month(T, running, PAYBACK_WINDOW_MONTHS) is not None:
+    if break_even_month(T, costs, PAYBACK_WINDOW_MONTHS) is not None:
         pays[T] = _TUNING_PAYS_BACK_WEIGHTS[T]
     return Finding(
-        f"At {answers.monthly_requests:,} requests a month, a smaller tuned model costs so "
-        f"much less to run that an adapter pays back its set-up by month {payback}.",
+        f"At {answers.monthly_requests:,} requests a month, an adapter has cost less in total "
+        f"than every prompting approach by month {month}, set-up and upkeep included.",
         pays,
     )
 

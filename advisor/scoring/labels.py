@@ -73,6 +73,8 @@ BLOCKER_LABELS: Final[Mapping[Blocker, str]] = {
     Blocker.DATA_NOT_REPRESENTATIVE: "Examples do not cover the full range of inputs",
     Blocker.NO_MAINTENANCE_BUDGET: "No budget for retraining and evaluation",
     Blocker.UNSTABLE_BASE_MODEL: "Base model changes too often",
+    Blocker.BUDGET_TOO_SMALL: "The budget does not cover a tuning pilot",
+    Blocker.NO_TIME_FOR_PILOT: "Launch comes before a pilot could finish",
 }
 
 CONFIDENCE_LABELS: Final[Mapping[Confidence, str]] = {
@@ -215,4 +217,6 @@ BLOCKER_ACTIONS: Final[Mapping[Blocker, str]] = {
     Blocker.DATA_NOT_REPRESENTATIVE: "make the examples cover the full range of real inputs",
     Blocker.NO_MAINTENANCE_BUDGET: "agree a budget for retraining and evaluation",
     Blocker.UNSTABLE_BASE_MODEL: "settle on a stable base model",
+    Blocker.BUDGET_TOO_SMALL: "find the budget for a tuning pilot",
+    Blocker.NO_TIME_FOR_PILOT: "launch with prompting and pilot tuning afterwards",
 }

@@ -42,6 +42,15 @@ class Blocker(StrEnum):
     DATA_NOT_REPRESENTATIVE = "data_not_representative"
     NO_MAINTENANCE_BUDGET = "no_maintenance_budget"
     UNSTABLE_BASE_MODEL = "unstable_base_model"
+    # Money and time: without them the pilot waits and the project goes on with prompting.
+    BUDGET_TOO_SMALL = "budget_too_small"
+    NO_TIME_FOR_PILOT = "no_time_for_pilot"
+
+
+# Blockers that postpone a pilot rather than call for work on the data or the client's side.
+MONEY_AND_TIME: frozenset[Blocker] = frozenset(
+    {Blocker.BUDGET_TOO_SMALL, Blocker.NO_TIME_FOR_PILOT}
+)
 
 
 class Confidence(StrEnum):

@@ -1,32 +1,52 @@
 """The entry point: answers in, a recommendation an agency can defend out."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from advisor.scoring.answers import Answers, parse_answers
+from advisor.scoring.advice import (
+    Lever,
+    Reason,
+    Warning,
+    levers,
+    reasons,
+    said_sentences,
+    warnings,
+)
+from advisor.scoring.answers import Answers, Gap, parse_answers
+from advisor.scoring.catalogue import Catalogue, load_catalogue
 from advisor.scoring.contract import RecommendationDict
 from advisor.scoring.labels import APPROACH_LABELS, BLOCKER_ACTIONS
-from advisor.scoring.outcomes import Stage
+from advisor.scoring.outcomes import MONEY_AND_TIME, PROMPTING_APPROACHES, TUNING_APPROACHES, Stage
 from advisor.scoring.prices import Assumptions, default_assumptions
 from advisor.scoring.rules import Scoring, score
 from advisor.scoring.sensitivity import SensitivityItem, sensitivity
 from advisor.scoring.tco import (
     DEFAULT_HORIZON_MONTHS,
     MAX_HORIZON_MONTHS,
+    PLANNING_MONTHS,
     CostOfOwnership,
+    PricingConstraints,
+    pricing_constraints,
     total_cost_of_ownership,
 )
-from advisor.scoring.wording import listing
+from advisor.scoring.wording import listing, usd
 
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
     """Everything the result page, the PDF and the CLI show for one project: the rules'
-    scoring, a headline, what would change it and the costs over a horizon."""
+    scoring, a headline, the decisive reasons, what would change it, the levers on cost and
+    speed, the warnings about dates, and the costs over a horizon."""
 
     scoring: Scoring
     headline: str
+    reasons: tuple[Reason, ...]
     sensitivity: tuple[SensitivityItem, ...]
+    levers: tuple[Lever, ...]
+    warnings: tuple[Warning, ...]
     tco: CostOfOwnership
+    starts_on: date
+    catalogue_checked_on: date
 
     @property
     def horizon_months(self) -> int:
@@ -34,7 +54,7 @@ class Recommendation:
         return self.tco.horizon_months
 
     def to_dict(self) -> RecommendationDict:
-        """Return JSON-ready data in the output contract; money in USD rounded to cents."""
+        """Return JSON-ready data in the output contract; money rounded to cents."""
         scoring = self.scoring
         return {
             "ruleset_version": scoring.ruleset_version,
@@ -46,6 +66,7 @@ class Recommendation:
             "scores": {str(approach): value for approach, value in scoring.scores.items()},
             "confidence": str(scoring.confidence),
             "confidence_notes": list(scoring.confidence_notes),
+            "reasons": [reason.to_dict() for reason in self.reasons],
             "fine_tuning": {
                 "feasible": scoring.fine_tuning_feasible,
                 "blockers": [str(blocker) for blocker in scoring.blockers],
@@ -53,15 +74,35 @@ class Recommendation:
             },
             "factors": [factor.to_dict() for factor in scoring.factors],
             "sensitivity": [item.to_dict() for item in self.sensitivity],
+            "levers": [lever.to_dict() for lever in self.levers],
+            "warnings": [warning.to_dict() for warning in self.warnings],
+            "starts_on": self.starts_on.isoformat(),
+            "catalogue_checked_on": self.catalogue_checked_on.isoformat(),
             "horizon_months": self.horizon_months,
             "tco": self.tco.to_dict(),
         }
 
 
+def _tuning_saves(scoring: Scoring) -> float:
+    """How much less the cheapest tuned approach costs than the cheapest prompting approach
+    over the planning period (0 if it costs more): the figures of the cost table."""
+    costs = scoring.costs
+    prompting = min(costs[p].cumulative(PLANNING_MONTHS) for p in PROMPTING_APPROACHES)
+    tuned = min(costs[p].cumulative(PLANNING_MONTHS) for p in TUNING_APPROACHES)
+    return max(0.0, prompting - tuned)
+
+
+def _waiting_pilot(scoring: Scoring) -> str:
+    """Why the pilot in `later_stages` waits: money, time or both."""
+    missing = [BLOCKER_ACTIONS[b] for b in scoring.blockers if b in MONEY_AND_TIME]
+    return listing(missing) if missing else ""
+
+
 def headline(answers: Answers, scoring: Scoring) -> str:
-    """One sentence: the next step and the primary approach."""
+    """One sentence: the next step and the primary approach, in agreement with the costs."""
     approach = APPROACH_LABELS[scoring.primary_approach]
     lowered = approach.lower()
+    gaps = set(answers.gaps)
     match scoring.stage:
         case Stage.START_WITH_PROMPTING:
             return (
@@ -69,20 +110,19 @@ def headline(answers: Answers, scoring: Scoring) -> str:
                 "consider fine-tuning only if it falls short."
             )
         case Stage.SHIP_PROMPTING:
+            saving = _tuning_saves(scoring)
+            if saving > 0:
+                return (
+                    f"Ship the {lowered} solution: it meets the quality bar. Over "
+                    f"{PLANNING_MONTHS} months a tuned model would cost {usd(saving)} less; "
+                    "worth a pilot once the prompt's own savings are used."
+                )
             return (
-                f"Ship the {lowered} solution: it meets the quality bar, so fine-tuning would "
-                "add cost without a gain."
-            )
-        case Stage.IMPROVE_PROMPT if not answers.gaps:
-            return (
-                f"Improve the prompt ({lowered}) and find out why it falls short before "
-                "spending on any other remedy."
+                f"Ship the {lowered} solution: it meets the quality bar, and over "
+                f"{PLANNING_MONTHS} months fine-tuning would cost more without a gain in quality."
             )
         case Stage.IMPROVE_PROMPT:
-            return (
-                f"Improve the prompt: clearer instructions in {lowered} fix inconsistent "
-                "results for the cost of an edit."
-            )
+            return _improve_prompt(lowered, gaps, scoring)
         case Stage.ADD_RETRIEVAL:
             return (
                 "Add retrieval: the model lacks the client's domain knowledge, and retrieval "
@@ -103,27 +143,79 @@ def headline(answers: Answers, scoring: Scoring) -> str:
             )
 
 
+def _improve_prompt(lowered: str, gaps: set[Gap], scoring: Scoring) -> str:
+    """The headline when the next step is work on the prompt, by why."""
+    if Stage.PILOT_FINE_TUNING in scoring.later_stages and _waiting_pilot(scoring):
+        return (
+            f"Keep improving {lowered} and launch with it; a tuning pilot follows once you "
+            f"{_waiting_pilot(scoring)}."
+        )
+    if not gaps:
+        return (
+            f"Improve the prompt ({lowered}) and find out why it falls short before spending "
+            "on any other remedy."
+        )
+    if Gap.AMBIGUOUS_INSTRUCTIONS in gaps:
+        return (
+            f"Improve the prompt: clearer instructions in {lowered} fix inconsistent results "
+            "for the cost of an edit."
+        )
+    then = (
+        "; then pilot fine-tuning for what the prompt cannot fix"
+        if Stage.PILOT_FINE_TUNING in scoring.later_stages
+        else ""
+    )
+    if Gap.COST in gaps:
+        return (
+            f"Cut the cost of {lowered} first: a cheaper model, a cached or shorter prompt cost "
+            f"less than a tuned model here{then}."
+        )
+    return (
+        f"Make {lowered} faster first: with a short prompt, tuning would not speed it up, "
+        f"faster serving will{then}."
+    )
+
+
 def recommend(
     answers: Answers,
     *,
     horizon_months: int = DEFAULT_HORIZON_MONTHS,
     assumptions: Assumptions | None = None,
+    today: date | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Recommendation:
     """Score the answers, find what would change the result, and cost every approach.
 
-    Deterministic: the same answers and assumptions give the same recommendation.
+    `today` is when the plan starts; by default the catalogue's date, so the same answers and
+    assumptions always give the same recommendation.
     """
     if not 1 <= horizon_months <= MAX_HORIZON_MONTHS:
         raise ValueError(f"horizon_months must be from 1 to {MAX_HORIZON_MONTHS}")
     figures = assumptions or default_assumptions()
-    scoring = score(answers, assumptions=figures)
+    catalogue = catalogue or load_catalogue()
+    starts = today or catalogue.checked_on
+    constraints: PricingConstraints = pricing_constraints(answers)
+    scoring = score(
+        answers, assumptions=figures, constraints=constraints, today=starts, catalogue=catalogue
+    )
+    said = headline(answers, scoring)
     return Recommendation(
         scoring=scoring,
-        headline=headline(answers, scoring),
-        sensitivity=sensitivity(answers, scoring, assumptions=figures),
-        tco=total_cost_of_ownership(
-            answers, horizon_months=horizon_months, assumptions=figures, costs=scoring.costs
+        headline=said,
+        reasons=reasons(
+            scoring,
+            said_sentences([said, *scoring.confidence_notes, *scoring.blocker_notes.values()]),
         ),
+        sensitivity=sensitivity(
+            answers, scoring, assumptions=figures, today=starts, catalogue=catalogue
+        ),
+        levers=levers(answers, scoring, constraints, catalogue),
+        warnings=warnings(scoring, constraints, catalogue, starts, horizon_months),
+        tco=total_cost_of_ownership(
+            scoring.costs, horizon_months=horizon_months, assumptions=figures
+        ),
+        starts_on=starts,
+        catalogue_checked_on=catalogue.checked_on,
     )
 
 
@@ -132,6 +224,7 @@ def recommend_from_input(
     *,
     horizon_months: int = DEFAULT_HORIZON_MONTHS,
     base_assumptions: Assumptions | None = None,
+    today: date | None = None,
 ) -> Recommendation:
     """Validate raw input (answers plus optional `assumptions` overrides) and recommend.
 
@@ -139,4 +232,4 @@ def recommend_from_input(
     """
     answers, overrides = parse_answers(data)
     figures = (base_assumptions or default_assumptions()).with_overrides(overrides)
-    return recommend(answers, horizon_months=horizon_months, assumptions=figures)
+    return recommend(answers, horizon_months=horizon_months, assumptions=figures, today=today)

@@ -7,6 +7,7 @@ the same rules, and those that change the next step or the primary approach are 
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Final
 
 from advisor.scoring.answers import (
@@ -21,18 +22,21 @@ from advisor.scoring.answers import (
     PromptingStatus,
     with_prompting_status,
 )
+from advisor.scoring.catalogue import Catalogue
 from advisor.scoring.contract import SensitivityDict
-from advisor.scoring.labels import APPROACH_LABELS, STAGE_PHRASES
-from advisor.scoring.outcomes import Approach, Stage
+from advisor.scoring.labels import APPROACH_LABELS, BLOCKER_ACTIONS, STAGE_PHRASES
+from advisor.scoring.outcomes import MONEY_AND_TIME, Approach, Stage
 from advisor.scoring.prices import Assumptions
 from advisor.scoring.rules import Scoring, score
+from advisor.scoring.tco import pricing_constraints
 from advisor.scoring.thresholds import LIMITED_LAUNCH_WEEKS, PREFERRED_TUNING_EXAMPLES
-from advisor.scoring.wording import usd
+from advisor.scoring.wording import listing, usd
 
 VOLUME_FACTOR: Final = 10  # an order of magnitude: the growth a successful launch brings
 MIN_WHAT_IF_REQUESTS: Final = 100_000  # below this, volume never pays for training
 COMFORTABLE_LAUNCH_WEEKS: Final = 12  # a quarter: room for a pilot and an iteration
 BUDGET_ROUNDING: Final = 1_000  # budgets are discussed in thousands
+MONTHLY_BUDGET_ROUNDING: Final = 100  # monthly budgets in hundreds
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +185,15 @@ def _bigger_build_budget(answers: Answers, scoring: Scoring) -> tuple[str, Answe
     return f"With a build budget of {usd(budget)}", replace(answers, build_budget=budget)
 
 
+def _bigger_monthly_budget(answers: Answers, scoring: Scoring) -> tuple[str, Answers] | None:
+    needed = scoring.costs[Approach.ADAPTER].monthly
+    if needed <= answers.monthly_budget:
+        return None
+    budget = float(math.ceil(needed / MONTHLY_BUDGET_ROUNDING) * MONTHLY_BUDGET_ROUNDING)
+    changed = replace(answers, monthly_budget=budget)
+    return f"With a monthly budget of {usd(budget)}", changed
+
+
 WHAT_IFS: Final[tuple[WhatIf, ...]] = (
     _more_examples,
     _prerequisites_met,
@@ -195,6 +208,7 @@ WHAT_IFS: Final[tuple[WhatIf, ...]] = (
     _structured_output_tried,
     _more_time,
     _bigger_build_budget,
+    _bigger_monthly_budget,
 )
 """The what-ifs tried, in the order they are reported."""
 
@@ -216,18 +230,33 @@ def _changes(before: Answers, after: Answers) -> dict[str, object]:
 def _sentence(condition: str, scoring: Scoring, outcome: Scoring) -> str:
     approach = APPROACH_LABELS[outcome.primary_approach].lower()
     step = STAGE_PHRASES[outcome.stage]
+    then = ""
+    if outcome.stage is not Stage.PILOT_FINE_TUNING and (
+        Stage.PILOT_FINE_TUNING in outcome.later_stages
+    ):
+        waiting = [BLOCKER_ACTIONS[b] for b in outcome.blockers if b in MONEY_AND_TIME]
+        then = (
+            f", with a tuning pilot once you {listing(waiting)}"
+            if waiting
+            else ", then to pilot fine-tuning"
+        )
     if outcome.primary_approach is scoring.primary_approach:
-        return f"{condition}, the next step would be to {step}, still with {approach}."
-    if outcome.stage is scoring.stage:
+        return f"{condition}, the next step would be to {step}{then}, still with {approach}."
+    if outcome.stage is scoring.stage and not then:
         return f"{condition}, {approach} would become the recommendation."
     return (
         f"{condition}, {approach} would become the recommendation and the next step would be "
-        f"to {step}."
+        f"to {step}{then}."
     )
 
 
 def sensitivity(
-    answers: Answers, scoring: Scoring, *, assumptions: Assumptions | None = None
+    answers: Answers,
+    scoring: Scoring,
+    *,
+    assumptions: Assumptions | None = None,
+    today: date | None = None,
+    catalogue: Catalogue | None = None,
 ) -> tuple[SensitivityItem, ...]:
     """The what-ifs that would change this project's next step or primary approach."""
     items = []
@@ -238,7 +267,13 @@ def sensitivity(
             continue
         condition, changed = tried
         seen.add(changed)
-        outcome = score(changed, assumptions=assumptions)
+        outcome = score(
+            changed,
+            assumptions=assumptions,
+            constraints=pricing_constraints(changed),
+            today=today,
+            catalogue=catalogue,
+        )
         if (outcome.stage, outcome.primary_approach) == (scoring.stage, scoring.primary_approach):
             continue
         items.append(

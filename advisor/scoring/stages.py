@@ -1,18 +1,54 @@
-"""The next step, following the framework's steps, and the approaches each step may recommend."""
+"""The next step, following the framework's steps, and the approaches each step may recommend.
+
+Prompting comes first. When it falls short, the kind of gap decides the remedy, cheapest first.
+A gap only counts for tuning when tuning can close it: a cost gap when the fixed prompt is long
+and tuning pays back against the best prompting option; a latency gap when the prompt is long
+enough that dropping it matters. A pilot needs its prerequisites (else: meet them first) and
+money and time (else: go on with prompting, the pilot later).
+"""
 
 from collections.abc import Mapping
+from typing import Final
 
 from advisor.scoring.answers import Answers, Gap, PromptingStatus
 from advisor.scoring.outcomes import (
+    MONEY_AND_TIME,
     PROMPTING_APPROACHES,
     TUNING_APPROACHES,
     Approach,
     Blocker,
     Stage,
 )
+from advisor.scoring.tco import ApproachCost, break_even_month
+from advisor.scoring.thresholds import LONG_PROMPT_TOKENS
+
+# A model generation lasts about two years: tuning that has not paid back by then is redone first.
+PAYBACK_WINDOW_MONTHS: Final = 24
 
 
-def stages(answers: Answers, blockers: Mapping[Blocker, str]) -> tuple[Stage, ...]:
+def tuning_pays_back(costs: Mapping[Approach, ApproachCost]) -> int | None:
+    """The month an adapter has cost less in total than every prompting approach, upkeep,
+    migrations and all, if it does within the payback window."""
+    return break_even_month(Approach.ADAPTER, costs, PAYBACK_WINDOW_MONTHS)
+
+
+def tuning_gaps(answers: Answers, costs: Mapping[Approach, ApproachCost]) -> set[Gap]:
+    """The diagnosed gaps that tuning can close for this project."""
+    gaps = set(answers.gaps)
+    closable = {Gap.SKILL, Gap.MODEL_VARIABILITY} & gaps
+    if Gap.FORMAT in gaps and answers.structured_output_tried:
+        closable.add(Gap.FORMAT)
+    long_prompt = answers.prompt_tokens >= LONG_PROMPT_TOKENS
+    if Gap.COST in gaps and long_prompt and tuning_pays_back(costs) is not None:
+        closable.add(Gap.COST)
+    if Gap.LATENCY in gaps and long_prompt:
+        closable.add(Gap.LATENCY)
+    return closable
+
+
+def stages(
+    answers: Answers, blockers: Mapping[Blocker, str], costs: Mapping[Approach, ApproachCost]
+) -> tuple[Stage, ...]:
     """The next step first, then the remedies for the remaining gaps, cheapest first."""
     match answers.prompting_status:
         case PromptingStatus.NOT_TRIED:
@@ -22,20 +58,37 @@ def stages(answers: Answers, blockers: Mapping[Blocker, str]) -> tuple[Stage, ..
     gaps = set(answers.gaps)
     if not gaps:
         return (Stage.IMPROVE_PROMPT,)
+    closable = tuning_gaps(answers, costs)
     found: list[Stage] = []
-    # Cheapest fix first: an edit, then a provider feature, then a retrieval pipeline.
-    if Gap.AMBIGUOUS_INSTRUCTIONS in gaps:
+    # Cheapest fix first: an edit, then a provider feature, then a retrieval pipeline. Cost and
+    # latency gaps that tuning cannot close are the prompt's to fix (a cheaper model, caching,
+    # a shorter prompt, faster serving).
+    if Gap.AMBIGUOUS_INSTRUCTIONS in gaps or (gaps & {Gap.COST, Gap.LATENCY}) - closable:
         found.append(Stage.IMPROVE_PROMPT)
     if Gap.FORMAT in gaps and not answers.structured_output_tried:
         found.append(Stage.TRY_STRUCTURED_OUTPUT)
     if Gap.KNOWLEDGE in gaps:
         found.append(Stage.ADD_RETRIEVAL)
-    tuning_gaps = {Gap.SKILL, Gap.MODEL_VARIABILITY, Gap.COST, Gap.LATENCY}
-    if answers.structured_output_tried:
-        tuning_gaps.add(Gap.FORMAT)
-    if gaps & tuning_gaps:
-        found.append(Stage.MEET_PREREQUISITES if blockers else Stage.PILOT_FINE_TUNING)
-    return tuple(found)
+    if closable:
+        found += _tuning_steps(blockers, prompting_first=bool(found))
+    return tuple(found) or (Stage.IMPROVE_PROMPT,)
+
+
+def _tuning_steps(blockers: Mapping[Blocker, str], *, prompting_first: bool) -> list[Stage]:
+    """Tuning's place in the plan: meet its prerequisites, or pilot it now or later."""
+    if set(blockers) - MONEY_AND_TIME:
+        return [Stage.MEET_PREREQUISITES]
+    if set(blockers) & MONEY_AND_TIME:
+        # Without the money or the time, the project goes on with prompting; pilot later.
+        return (
+            [Stage.PILOT_FINE_TUNING]
+            if prompting_first
+            else [
+                Stage.IMPROVE_PROMPT,
+                Stage.PILOT_FINE_TUNING,
+            ]
+        )
+    return [Stage.PILOT_FINE_TUNING]
 
 
 def candidates(stage: Stage) -> tuple[Approach, ...]:
@@ -47,7 +100,12 @@ def candidates(stage: Stage) -> tuple[Approach, ...]:
     return PROMPTING_APPROACHES
 
 
-def primary_approach(stage: Stage, totals: Mapping[Approach, int]) -> Approach:
-    """The best-scoring approach the stage allows."""
+def primary_approach(
+    stage: Stage, totals: Mapping[Approach, int], *, adapter_fell_short: bool
+) -> Approach:
+    """The best-scoring approach the stage allows; a pilot starts with an adapter unless one
+    already fell short (full fine-tuning costs far more to train and to keep)."""
+    if stage is Stage.PILOT_FINE_TUNING and not adapter_fell_short:
+        return Approach.ADAPTER
     # max() keeps the first of equals, and candidates are in spectrum order: cheapest wins ties.
     return max(candidates(stage), key=totals.__getitem__)

@@ -1,23 +1,111 @@
-"""Total cost of ownership of each approach: one-off build, monthly running and upkeep.
+"""Total cost of ownership of each approach, priced on named models and offers.
 
-Upkeep is the number of requirement changes a year times the cost of one change: a prompt
-edit for prompting approaches, a retraining-and-evaluation cycle for tuned models (which also
-retrain when the base model changes). An expected major change adds one more, in the month
-the assumptions say.
+Prompting runs on the cheapest catalogue model the answers allow, with the fixed prompt cached
+where the provider caches prompts and batch prices where answers can wait. Tuning runs on the
+cheapest tuning offer the answers allow that stays open over the planning period; a tuned model
+on dedicated or self-hosted GPUs pays for the GPUs its traffic needs, not per token.
+
+Upkeep is the number of requirement changes a year times the cost of one change: a prompt edit,
+or a retraining cycle for a tuned model (which also retrains when its base model changes). Dated
+one-off costs, such as an expected rebrand or a model the provider retires during the period,
+land in the month they happen.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Final
 
-from advisor.scoring.answers import Answers, BaseModelStability, ChangeFrequency
-from advisor.scoring.contract import ApproachTotalDict, CostOfOwnershipDict, CostSnapshotDict
+from advisor.scoring.answers import (
+    NO_CURRENT_MODEL,
+    OTHER_MODEL,
+    Answers,
+    BaseModelStability,
+    ChangeFrequency,
+    DomainSpecificity,
+    Gap,
+    ReliabilityRequirement,
+    TunedModelHosting,
+)
+from advisor.scoring.catalogue import (
+    Catalogue,
+    InferenceModel,
+    Serving,
+    Tier,
+    TuningMethod,
+    TuningOffer,
+    load_catalogue,
+)
+from advisor.scoring.contract import (
+    ApproachTotalDict,
+    CostOfOwnershipDict,
+    CostSnapshotDict,
+    PricedOnDict,
+)
 from advisor.scoring.outcomes import PROMPTING_APPROACHES, TUNING_APPROACHES, Approach
 from advisor.scoring.prices import Assumption, Assumptions, default_assumptions
+from advisor.scoring.thresholds import ADAPTER_TRAINING_EXAMPLES, FULL_FINE_TUNE_EXAMPLES
+from advisor.scoring.wording import long_date
 
 MAX_HORIZON_MONTHS: Final = 120  # ten years: beyond that every price here is fiction
 DEFAULT_HORIZON_MONTHS: Final = 12
+# Models and offers are chosen for the longest horizon a result shows, so one table holds.
+PLANNING_MONTHS: Final = 36
+HOURS_PER_MONTH: Final = 730
+SECONDS_PER_MONTH: Final = HOURS_PER_MONTH * 3600
+# Providers keep a cached prompt about five minutes: one request in five minutes keeps it warm.
+WARM_CACHE_REQUESTS_PER_MONTH: Final = 8_640
 _MILLION: Final = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class PricingConstraints:
+    """What the answers allow a price to assume: where data may go, where a tuned model may
+    run, whether answers can wait for a batch, and the model the client runs today."""
+
+    data_may_leave_cloud: bool = True
+    tuned_model_hosting: TunedModelHosting = TunedModelHosting.NO_PREFERENCE
+    batch_allowed: bool = False
+    current_model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PricedOn:
+    """The model or offer an approach's costs assume, and the dates that limit it."""
+
+    key: str
+    provider: str
+    model: str
+    source: str
+    verified_on: date
+    tuning_available_until: date | None
+    retires_on: date | None
+
+    def to_dict(self) -> PricedOnDict:
+        """Return JSON-ready data (dates in ISO form, None when there is none)."""
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "source": self.source,
+            "verified_on": self.verified_on.isoformat(),
+            "tuning_available_until": _iso(self.tuning_available_until),
+            "retires_on": _iso(self.retires_on),
+        }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@dataclass(frozen=True, slots=True)
+class CostEvent:
+    """A one-off cost in a given month: a rebrand, or a move off a model that is retired."""
+
+    month: int
+    amount: float
+    code: str  # "major_change", "model_retires", "tuning_offer_ends"
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +113,7 @@ class ApproachCost:
     """What one approach costs for this project, before choosing a horizon."""
 
     approach: Approach
+    priced_on: PricedOn
     build: float
     evaluation_setup: float
     data_preparation: float
@@ -35,7 +124,7 @@ class ApproachCost:
     upkeep: float
     change_cost: float
     major_change_cost: float
-    major_change_month: int
+    events: tuple[CostEvent, ...]
 
     @property
     def one_off(self) -> float:
@@ -49,135 +138,460 @@ class ApproachCost:
 
     def cumulative(self, month: int) -> float:
         """Everything paid by the end of `month` (0 = at launch)."""
-        total = self.one_off + self.monthly * month
-        if self.major_change_cost and month >= self.major_change_month:
-            total += self.major_change_cost
-        return total
+        dated = sum(event.amount for event in self.events if event.month <= month)
+        return self.one_off + self.monthly * month + dated
 
 
-def _changes_per_year(frequency: ChangeFrequency, assumptions: Assumptions) -> float:
+def months_until(today: date, day: date) -> int:
+    """The month of the plan (1 = the first month from today) in which `day` falls."""
+    months = (day.year - today.year) * 12 + day.month - today.month
+    return max(1, months + (1 if day.day >= today.day else 0))
+
+
+def _changes_per_year(frequency: ChangeFrequency, a: Assumptions) -> float:
     match frequency:
         case ChangeFrequency.WEEKLY:
-            return assumptions.requirement_changes_per_year_weekly
+            return a.requirement_changes_per_year_weekly
         case ChangeFrequency.MONTHLY:
-            return assumptions.requirement_changes_per_year_monthly
+            return a.requirement_changes_per_year_monthly
         case ChangeFrequency.QUARTERLY:
-            return assumptions.requirement_changes_per_year_quarterly
+            return a.requirement_changes_per_year_quarterly
         case ChangeFrequency.YEARLY:
-            return assumptions.requirement_changes_per_year_yearly
+            return a.requirement_changes_per_year_yearly
         case ChangeFrequency.RARELY:
-            return assumptions.requirement_changes_per_year_rarely
+            return a.requirement_changes_per_year_rarely
 
 
-def _base_model_updates_per_year(stability: BaseModelStability, assumptions: Assumptions) -> float:
+def _base_model_updates_per_year(stability: BaseModelStability, a: Assumptions) -> float:
     match stability:
         case BaseModelStability.FREQUENT_UPDATES:
-            return assumptions.base_model_updates_per_year_frequent
+            return a.base_model_updates_per_year_frequent
         case BaseModelStability.STABLE:
-            return assumptions.base_model_updates_per_year_stable
+            return a.base_model_updates_per_year_stable
         case BaseModelStability.SELF_HOSTED:
             return 0.0  # a self-hosted base changes only when the agency decides
 
 
-def approach_costs(
-    answers: Answers, assumptions: Assumptions | None = None
-) -> dict[Approach, ApproachCost]:
-    """Cost every approach for these answers, in spectrum order."""
-    a = assumptions or default_assumptions()
-    rate = a.labour_rate_per_hour
-    requests = answers.monthly_requests
-    prompt = answers.prompt_tokens
-    output = answers.output_tokens
-    changes = _changes_per_year(answers.change_frequency, a)
-    major_month = max(1, round(a.major_change_month))
+def required_tier(answers: Answers) -> Tier:
+    """The smallest model tier that can do the job: a niche field, behaviour that must always
+    hold or a skill the model lacks call for a provider's strongest model."""
+    if (
+        answers.domain_specificity is DomainSpecificity.NICHE
+        or answers.reliability_requirement is ReliabilityRequirement.CRITICAL
+        or Gap.SKILL in answers.gaps
+    ):
+        return Tier.LARGE
+    return Tier.SMALL
 
-    def inference(overhead: float, price_in: float, price_out: float) -> float:
-        per_request = (answers.input_tokens + overhead) * price_in + output * price_out
-        return requests * per_request / _MILLION
 
-    prompt_change = a.hours_per_prompt_change * rate
-    prompting_upkeep = changes * prompt_change / 12
+# --- Prompting ---------------------------------------------------------------------------------
 
-    def prompting(
-        approach: Approach, hours: float, overhead: float, retrieval: float = 0.0
-    ) -> ApproachCost:
-        return ApproachCost(
-            approach=approach,
-            build=hours * rate,
-            evaluation_setup=a.evaluation_setup_prompting,
-            data_preparation=0.0,
-            training=0.0,
-            inference=inference(overhead, a.prompting_input_per_mtok, a.prompting_output_per_mtok),
-            retrieval=retrieval,
-            hosting=0.0,
-            upkeep=prompting_upkeep,
-            change_cost=prompt_change,
-            major_change_cost=prompt_change if answers.major_change_expected else 0.0,
-            major_change_month=major_month,
+
+@dataclass(frozen=True, slots=True)
+class Traffic:
+    """One month's requests and their sizes, the same for every approach."""
+
+    requests: int
+    input_tokens: int
+    output_tokens: int
+
+
+def traffic_of(answers: Answers) -> Traffic:
+    """A month's requests and their sizes, as the answers give them."""
+    return Traffic(answers.monthly_requests, answers.input_tokens, answers.output_tokens)
+
+
+def prompt_inference(
+    model: InferenceModel,
+    traffic: Traffic,
+    fixed_prompt: float,
+    *,
+    batch: bool,
+    cached: bool = True,
+) -> float:
+    """A month of requests on `model`, the fixed prompt cached where the provider caches it
+    (unless `cached` is False, to show what caching saves)."""
+    cache_price = model.cached_input_per_mtok if cached else None
+    if cache_price is not None and fixed_prompt >= model.min_cached_prompt_tokens:
+        # Below one request in five minutes the cache goes cold between requests.
+        warm = min(1.0, traffic.requests / WARM_CACHE_REQUESTS_PER_MONTH)
+        prompt_price = warm * cache_price + (1 - warm) * model.input_per_mtok
+    else:
+        prompt_price = model.input_per_mtok
+    per_request = (
+        fixed_prompt * prompt_price
+        + traffic.input_tokens * model.input_per_mtok
+        + traffic.output_tokens * model.output_per_mtok
+    )
+    discount = model.batch_discount if batch and model.batch_discount else 0.0
+    return traffic.requests * per_request / _MILLION * (1 - discount)
+
+
+def _usable(model: InferenceModel, constraints: PricingConstraints, today: date) -> bool:
+    if model.retires_on is not None and model.retires_on <= today:
+        return False
+    return constraints.data_may_leave_cloud or model.in_client_cloud
+
+
+def prompting_models(
+    catalogue: Catalogue, constraints: PricingConstraints, tier: Tier, today: date
+) -> list[InferenceModel]:
+    """The models prompting may run on, given where data may go and the tier the job needs:
+    those that stay on offer all plan long, if there are any (nobody builds on a model about
+    to be retired); otherwise those retiring, with the move to a successor priced in."""
+    usable = [m for m in catalogue.inference.values() if _usable(m, constraints, today)]
+    allowed = [m for m in usable if tier is Tier.SMALL or m.tier is Tier.LARGE]
+    lasting = [
+        m
+        for m in allowed
+        if m.retires_on is None or months_until(today, m.retires_on) > PLANNING_MONTHS
+    ]
+    return lasting or allowed
+
+
+def _model_priced_on(model: InferenceModel) -> PricedOn:
+    return PricedOn(
+        key=model.key,
+        provider=model.provider,
+        model=model.label,
+        source=model.price_source.url,
+        verified_on=model.price_source.checked_on,
+        tuning_available_until=None,
+        retires_on=model.retires_on,
+    )
+
+
+def _retirement(
+    model: InferenceModel, today: date, cost: float, catalogue: Catalogue
+) -> tuple[CostEvent, ...]:
+    """Moving the prompt to the provider's successor, if the model retires within the plan."""
+    if model.retires_on is None:
+        return ()
+    month = months_until(today, model.retires_on)
+    if month > PLANNING_MONTHS:
+        return ()
+    successor = catalogue.inference.get(model.successor or "")
+    onto = f" onto {successor.label}" if successor else " onto its successor"
+    return (
+        CostEvent(
+            month=month,
+            amount=cost,
+            code="model_retires",
+            text=f"{model.provider} retires {model.label} on {long_date(model.retires_on)} "
+            f"(month {month}): moving the prompt{onto} and testing it again is included, at "
+            "today's prices.",
+        ),
+    )
+
+
+# --- Tuning ------------------------------------------------------------------------------------
+
+
+def _offer_allowed(offer: TuningOffer, constraints: PricingConstraints) -> bool:
+    if not constraints.data_may_leave_cloud and not offer.in_client_cloud:
+        return False
+    match constraints.tuned_model_hosting:
+        case TunedModelHosting.OWN_CLOUD:
+            return offer.in_client_cloud
+        case TunedModelHosting.PROVIDER:
+            return offer.serving is not Serving.SELF_HOSTED
+        case TunedModelHosting.NO_PREFERENCE:
+            return True
+
+
+def _open_over_plan(offer: TuningOffer, today: date, pilot_weeks: float) -> bool:
+    """True when a pilot can still start, and the tuned model keeps running, all plan long."""
+    start_by = today.toordinal() + round(pilot_weeks * 7)
+    if offer.available_until is not None and offer.available_until.toordinal() < start_by:
+        return False
+    return offer.retires_on is None or months_until(today, offer.retires_on) > PLANNING_MONTHS
+
+
+def tuning_offers(
+    catalogue: Catalogue,
+    constraints: PricingConstraints,
+    approach: Approach,
+    today: date,
+    pilot_weeks: float,
+) -> list[TuningOffer]:
+    """The offers that can tune for `approach`: an adapter (LoRA or a provider's hosted tuning)
+    or full fine-tuning; those open over the whole plan if there are any."""
+    methods = (
+        {TuningMethod.FULL}
+        if approach is Approach.FULL_FINE_TUNE
+        else {TuningMethod.LORA, TuningMethod.HOSTED_SUPERVISED}
+    )
+    offers = [offer for offer in catalogue.tuning.values() if offer.method in methods]
+    # Where the answers leave no offer, the hosting preference gives way first, then where
+    # data may go: an approach is always priced, on the offer nearest to what was asked.
+    relaxed = (
+        constraints,
+        replace(constraints, tuned_model_hosting=TunedModelHosting.NO_PREFERENCE),
+        replace(
+            constraints,
+            tuned_model_hosting=TunedModelHosting.NO_PREFERENCE,
+            data_may_leave_cloud=True,
+        ),
+    )
+    allowed = next(
+        (found for c in relaxed if (found := [o for o in offers if _offer_allowed(o, c)])), []
+    )
+    lasting = [offer for offer in allowed if _open_over_plan(offer, today, pilot_weeks)]
+    return lasting or allowed
+
+
+def gpus_needed(offer: TuningOffer, traffic: Traffic, prompt_tokens: float, peak: float) -> int:
+    """GPUs to serve the busy hour: at least one, always on."""
+    capacity = offer.tokens_per_second_per_gpu or 0.0
+    if capacity <= 0:
+        return 1
+    tokens = traffic.input_tokens + traffic.output_tokens + prompt_tokens
+    busy = traffic.requests * tokens / SECONDS_PER_MONTH * peak
+    return max(1, math.ceil(busy / capacity))
+
+
+def _offer_priced_on(offer: TuningOffer) -> PricedOn:
+    return PricedOn(
+        key=offer.key,
+        provider=offer.provider,
+        model=offer.label,
+        source=offer.price_source.url,
+        verified_on=offer.price_source.checked_on,
+        tuning_available_until=offer.available_until,
+        retires_on=offer.retires_on,
+    )
+
+
+# --- Putting it together -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What every approach's costs share for one set of answers."""
+
+    answers: Answers
+    a: Assumptions
+    catalogue: Catalogue
+    constraints: PricingConstraints
+    today: date
+    traffic: Traffic
+    changes_per_year: float
+
+    @property
+    def rate(self) -> float:
+        return self.a.labour_rate_per_hour
+
+    def major_change(self, amount: float) -> tuple[CostEvent, ...]:
+        if not self.answers.major_change_expected:
+            return ()
+        month = max(1, round(self.a.major_change_month))
+        return (
+            CostEvent(
+                month=month,
+                amount=amount,
+                code="major_change",
+                text=f"The expected rebrand, pivot or new rule, assumed in month {month}.",
+            ),
         )
 
-    # Retraining follows requirement changes and base model updates, batched to a ceiling.
+
+def _move_from_current(plan: _Plan, model: InferenceModel, cost: float) -> tuple[CostEvent, ...]:
+    """Moving the prompt from the model the client runs today, when it is priced elsewhere."""
+    current = plan.catalogue.inference.get(plan.constraints.current_model or "")
+    if current is None or current.key == model.key:
+        return ()
+    return (
+        CostEvent(
+            month=1,
+            amount=cost,
+            code="model_change",
+            text=f"Moving the prompt from {current.label} to {model.label} and testing it again.",
+        ),
+    )
+
+
+def _prompting_cost(
+    plan: _Plan,
+    approach: Approach,
+    model: InferenceModel,
+    hours: float,
+    fixed_prompt: float,
+    retrieval: float = 0.0,
+) -> ApproachCost:
+    a = plan.a
+    change = a.hours_per_prompt_change * plan.rate
+    rewrite = a.prompt_rewrite_hours * plan.rate
+    migration = a.model_migration_hours * plan.rate
+    inference = prompt_inference(
+        model, plan.traffic, fixed_prompt, batch=plan.constraints.batch_allowed
+    )
+    return ApproachCost(
+        approach=approach,
+        priced_on=_model_priced_on(model),
+        build=hours * plan.rate,
+        evaluation_setup=a.evaluation_setup_prompting,
+        data_preparation=0.0,
+        training=0.0,
+        inference=inference,
+        retrieval=retrieval,
+        hosting=0.0,
+        upkeep=plan.changes_per_year * change / 12,
+        change_cost=change,
+        major_change_cost=rewrite if plan.answers.major_change_expected else 0.0,
+        events=plan.major_change(rewrite)
+        + _move_from_current(plan, model, migration)
+        + _retirement(model, plan.today, migration, plan.catalogue),
+    )
+
+
+def _tuned_cost(plan: _Plan, approach: Approach, offer: TuningOffer) -> ApproachCost:
+    answers, a = plan.answers, plan.a
+    examples = (
+        FULL_FINE_TUNE_EXAMPLES
+        if approach is Approach.FULL_FINE_TUNE
+        else ADAPTER_TRAINING_EXAMPLES
+    )
+    have = min(answers.example_count, examples)
+    create = a.example_creation_cost(str(answers.domain_specificity))
+    prompt = answers.prompt_tokens * a.tuned_prompt_share
+    example_tokens = answers.input_tokens + answers.output_tokens + prompt
+    run = examples * example_tokens * a.training_epochs * offer.training_per_mtok / _MILLION
+    retrain = a.retraining_hours_per_cycle * a.labour_rate_per_hour + run
+    # After a rebrand or pivot a share of the examples is written anew, then a full cycle.
+    major = retrain + examples * a.major_change_new_data_share * create
+    if offer.serving is Serving.PER_TOKEN:
+        inference = (
+            plan.traffic.requests
+            * (
+                (answers.input_tokens + prompt) * (offer.tuned_input_per_mtok or 0.0)
+                + answers.output_tokens * (offer.tuned_output_per_mtok or 0.0)
+            )
+            / _MILLION
+        )
+        hosting = 0.0
+    else:
+        # GPUs billed by the hour carry all the traffic: no per-token price on top.
+        inference = 0.0
+        gpus = gpus_needed(offer, plan.traffic, prompt, a.peak_to_average_load)
+        hosting = gpus * (offer.gpu_hour or 0.0) * HOURS_PER_MONTH
+        if offer.serving is Serving.SELF_HOSTED:
+            hosting += a.self_hosting_hours_per_month * plan.rate
     retrains_per_year = min(
-        changes + _base_model_updates_per_year(answers.base_model_stability, a),
+        plan.changes_per_year + _base_model_updates_per_year(answers.base_model_stability, a),
         a.max_retraining_cycles_per_year,
     )
-    tuned_inference = inference(
-        prompt * a.tuned_prompt_share, a.tuned_input_per_mtok, a.tuned_output_per_mtok
+    build_hours = (
+        a.build_hours_full_fine_tune
+        if approach is Approach.FULL_FINE_TUNE
+        else a.build_hours_adapter
+    )
+    return ApproachCost(
+        approach=approach,
+        priced_on=_offer_priced_on(offer),
+        build=build_hours * plan.rate,
+        evaluation_setup=a.evaluation_setup_tuning,
+        data_preparation=have * a.example_curation_cost + (examples - have) * create,
+        training=a.training_runs_per_build * run,
+        inference=inference,
+        retrieval=0.0,
+        hosting=hosting,
+        upkeep=retrains_per_year * retrain / 12,
+        change_cost=retrain,
+        major_change_cost=major if answers.major_change_expected else 0.0,
+        events=plan.major_change(major) + _offer_ends(plan, offer, retrain),
     )
 
-    def tuned(
-        approach: Approach, hours: float, examples: float, run_cost: float, hosting: float
-    ) -> ApproachCost:
-        # Existing examples need curating; the rest of the training set must be created.
-        have = min(answers.example_count, examples)
-        retrain = a.retraining_hours_per_cycle * rate + run_cost
-        return ApproachCost(
-            approach=approach,
-            build=hours * rate,
-            evaluation_setup=a.evaluation_setup_tuning,
-            data_preparation=have * a.example_curation_cost
-            + (examples - have) * a.example_creation_cost,
-            training=a.training_runs_per_build * run_cost,
-            inference=tuned_inference,
-            retrieval=0.0,
-            hosting=hosting,
-            upkeep=retrains_per_year * retrain / 12,
-            change_cost=retrain,
-            major_change_cost=retrain if answers.major_change_expected else 0.0,
-            major_change_month=major_month,
-        )
 
+def _offer_ends(plan: _Plan, offer: TuningOffer, retrain: float) -> tuple[CostEvent, ...]:
+    """Re-tuning elsewhere when the tuned model stops being served within the plan."""
+    if offer.retires_on is None or months_until(plan.today, offer.retires_on) > PLANNING_MONTHS:
+        return ()
+    month = months_until(plan.today, offer.retires_on)
+    return (
+        CostEvent(
+            month=month,
+            amount=retrain,
+            code="tuning_offer_ends",
+            text=f"{offer.provider} stops serving models tuned with {offer.label} on "
+            f"{long_date(offer.retires_on)} (month {month}): tuning again on another offer is "
+            "included, at today's prices.",
+        ),
+    )
+
+
+def _cheapest[T](costs: Iterable[tuple[T, ApproachCost]]) -> tuple[T, ApproachCost]:
+    """The option with the lowest cost over the planning period (ties: the first listed)."""
+    return min(costs, key=lambda option: round(option[1].cumulative(PLANNING_MONTHS), 2))
+
+
+def approach_costs(
+    answers: Answers,
+    assumptions: Assumptions | None = None,
+    *,
+    constraints: PricingConstraints | None = None,
+    today: date | None = None,
+    catalogue: Catalogue | None = None,
+) -> dict[Approach, ApproachCost]:
+    """Cost every approach for these answers, in spectrum order.
+
+    `today` is when the plan starts (the catalogue's date by default, so results are
+    reproducible); models and offers are the cheapest the constraints allow over 36 months.
+    """
+    a = assumptions or default_assumptions()
+    catalogue = catalogue or load_catalogue()
+    constraints = constraints or PricingConstraints()
+    plan = _Plan(
+        answers=answers,
+        a=a,
+        catalogue=catalogue,
+        constraints=constraints,
+        today=today or catalogue.checked_on,
+        traffic=traffic_of(answers),
+        changes_per_year=_changes_per_year(answers.change_frequency, a),
+    )
+    prompt = float(answers.prompt_tokens)
+    models = prompting_models(catalogue, constraints, required_tier(answers), plan.today)
+    if not models:
+        raise ValueError("the model catalogue offers no model these answers allow")
+    # The representative prompting approach (a system prompt) picks the model for all four.
+    model, _ = _cheapest(
+        (m, _prompting_cost(plan, Approach.SYSTEM_PROMPT, m, a.build_hours_system_prompt, prompt))
+        for m in models
+    )
     retrieval = (
-        requests / 1000 * a.retrieval_cost_per_1k_requests
-        + requests * answers.input_tokens * a.embedding_input_per_mtok / _MILLION
+        answers.monthly_requests / 1000 * a.retrieval_cost_per_1k_requests
+        + answers.monthly_requests * answers.input_tokens * a.embedding_input_per_mtok / _MILLION
         + a.vector_store_per_month
     )
-    return {
-        Approach.ZERO_SHOT: prompting(
-            Approach.ZERO_SHOT, a.build_hours_zero_shot, prompt * a.zero_shot_prompt_share
+    costs = {
+        Approach.ZERO_SHOT: _prompting_cost(
+            plan,
+            Approach.ZERO_SHOT,
+            model,
+            a.build_hours_zero_shot,
+            prompt * a.zero_shot_prompt_share,
         ),
-        Approach.FEW_SHOT: prompting(Approach.FEW_SHOT, a.build_hours_few_shot, prompt),
-        Approach.SYSTEM_PROMPT: prompting(
-            Approach.SYSTEM_PROMPT, a.build_hours_system_prompt, prompt
+        Approach.FEW_SHOT: _prompting_cost(
+            plan, Approach.FEW_SHOT, model, a.build_hours_few_shot, prompt
         ),
-        Approach.RAG: prompting(
-            Approach.RAG, a.build_hours_rag, prompt + a.retrieved_context_tokens, retrieval
+        Approach.SYSTEM_PROMPT: _prompting_cost(
+            plan, Approach.SYSTEM_PROMPT, model, a.build_hours_system_prompt, prompt
         ),
-        Approach.ADAPTER: tuned(
-            Approach.ADAPTER,
-            a.build_hours_adapter,
-            a.adapter_training_examples,
-            a.adapter_training_run_cost,
-            a.adapter_hosting_per_month,
-        ),
-        Approach.FULL_FINE_TUNE: tuned(
-            Approach.FULL_FINE_TUNE,
-            a.build_hours_full_fine_tune,
-            a.full_fine_tune_training_examples,
-            a.full_fine_tune_training_run_cost,
-            a.full_fine_tune_hosting_per_month,
+        Approach.RAG: _prompting_cost(
+            plan,
+            Approach.RAG,
+            model,
+            a.build_hours_rag,
+            prompt + a.retrieved_context_tokens,
+            retrieval,
         ),
     }
+    for approach in TUNING_APPROACHES:
+        offers = tuning_offers(catalogue, constraints, approach, plan.today, a.pilot_weeks)
+        if not offers:
+            raise ValueError(f"the model catalogue offers no way to tune for {approach}")
+        _, costs[approach] = _cheapest((o, _tuned_cost(plan, approach, o)) for o in offers)
+    return costs
 
 
 def break_even_month(
@@ -207,11 +621,12 @@ class ApproachTotal:
     """One approach's cost over the horizon."""
 
     cost: ApproachCost
+    horizon_months: int
     total: float
     break_even_month: int | None
 
     def to_dict(self) -> ApproachTotalDict:
-        """Return JSON-ready data, money in USD rounded to cents."""
+        """Return JSON-ready data, money rounded to cents."""
         cost = self.cost
         return {
             "one_off": _money(cost.one_off),
@@ -232,6 +647,12 @@ class ApproachTotal:
             },
             "cost_per_change": _money(cost.change_cost),
             "major_change_cost": _money(cost.major_change_cost),
+            "events": [
+                {"month": e.month, "amount": _money(e.amount), "code": e.code, "text": e.text}
+                for e in cost.events
+                if e.month <= self.horizon_months
+            ],
+            "priced_on": cost.priced_on.to_dict(),
         }
 
 
@@ -253,26 +674,22 @@ class CostOfOwnership:
 
 
 def total_cost_of_ownership(
-    answers: Answers,
+    costs: Mapping[Approach, ApproachCost],
     *,
     horizon_months: int = DEFAULT_HORIZON_MONTHS,
     assumptions: Assumptions | None = None,
-    costs: Mapping[Approach, ApproachCost] | None = None,
 ) -> CostOfOwnership:
-    """Cost every approach over `horizon_months` (1 to 120); cheap enough to call per horizon.
-
-    Pass `costs` from an earlier `score` of the same answers and assumptions to skip
-    recomputing them.
-    """
+    """Every approach's costs over `horizon_months` (1 to 120), from the costs the scoring
+    computed; cheap enough to call per horizon."""
     if not 1 <= horizon_months <= MAX_HORIZON_MONTHS:
         raise ValueError(f"horizon_months must be from 1 to {MAX_HORIZON_MONTHS}")
     a = assumptions or default_assumptions()
-    costs = costs if costs is not None else approach_costs(answers, a)
     return CostOfOwnership(
         horizon_months=horizon_months,
         approaches={
             approach: ApproachTotal(
                 cost=cost,
+                horizon_months=horizon_months,
                 total=cost.cumulative(horizon_months),
                 break_even_month=break_even_month(approach, costs, horizon_months),
             )
@@ -283,20 +700,18 @@ def total_cost_of_ownership(
 
 
 def cost_snapshot(
-    answers: Answers,
+    costs: Mapping[Approach, ApproachCost],
     *,
     horizons: tuple[int, ...],
     assumptions: Assumptions,
-    costs: Mapping[Approach, ApproachCost],
 ) -> CostSnapshotDict:
     """The costs to freeze with a result: the TCO at each horizon, and each approach's
-    cumulative cost month by month up to the longest, for the chart. `costs` are those the
-    scoring already computed for the same answers and assumptions."""
+    cumulative cost month by month up to the longest, for the chart."""
     longest = max(horizons)
     return {
         "horizons": {
             str(months): total_cost_of_ownership(
-                answers, horizon_months=months, assumptions=assumptions, costs=costs
+                costs, horizon_months=months, assumptions=assumptions
             ).to_dict()
             for months in horizons
         },
@@ -305,3 +720,14 @@ def cost_snapshot(
             for approach, cost in costs.items()
         },
     }
+
+
+def pricing_constraints(answers: Answers) -> PricingConstraints:
+    """What the answers allow a price to assume."""
+    known = answers.current_model not in (NO_CURRENT_MODEL, OTHER_MODEL)
+    return PricingConstraints(
+        data_may_leave_cloud=answers.data_may_leave_cloud,
+        tuned_model_hosting=answers.tuned_model_hosting,
+        batch_allowed=answers.batch_allowed,
+        current_model=answers.current_model if known else None,
+    )

@@ -38,7 +38,18 @@ def _names(approaches: tuple[Approach, ...]) -> str:
 
 def recommendation_as_text(recommendation: Recommendation) -> str:
     """Render every part of the recommendation readably, ending with a newline."""
-    sections = (_summary, _fit, _feasibility, _why, _what_would_change, _costs, _assumptions)
+    sections = (
+        _summary,
+        _reasons,
+        _fit,
+        _feasibility,
+        _what_would_change,
+        _levers,
+        _costs,
+        _warnings,
+        _all_factors,
+        _assumptions,
+    )
     lines = [line for section in sections for line in section(recommendation)]
     return "\n".join(lines) + "\n"
 
@@ -83,8 +94,33 @@ def _feasibility(rec: Recommendation) -> list[str]:
     return lines
 
 
-def _why(rec: Recommendation) -> list[str]:
-    lines = _heading("Why")
+def _reasons(rec: Recommendation) -> list[str]:
+    lines = _heading("Why (the decisive reasons)")
+    for reason in rec.reasons:
+        lines.extend(_bullet(f"{reason.stance.capitalize()}: {reason.text}"))
+    return lines
+
+
+def _levers(rec: Recommendation) -> list[str]:
+    if not rec.levers:
+        return []
+    lines = _heading("Levers on cost and speed, without training")
+    for lever in rec.levers:
+        lines.extend(_bullet(lever.text))
+    return lines
+
+
+def _warnings(rec: Recommendation) -> list[str]:
+    if not rec.warnings:
+        return []
+    lines = _heading("Dates the plan depends on")
+    for warning in rec.warnings:
+        lines.extend(_bullet(warning.text))
+    return lines
+
+
+def _all_factors(rec: Recommendation) -> list[str]:
+    lines = _heading("Every factor the rules weighed")
     for factor in rec.scoring.factors:
         moved = []
         if factor.raises:
@@ -121,6 +157,23 @@ def _costs(rec: Recommendation) -> list[str]:
             "prompting approach.",
         )
     )
+    lines.append("")
+    lines.append(f"  Priced on (plan starting {rec.starts_on.isoformat()}):")
+    for approach, total in tco.approaches.items():
+        on = total.cost.priced_on
+        ends = []
+        if on.tuning_available_until:
+            ends.append(f"tuning offer ends {on.tuning_available_until.isoformat()}")
+        if on.retires_on:
+            ends.append(f"retires {on.retires_on.isoformat()}")
+        dates = f"; {', '.join(ends)}" if ends else ""
+        lines.extend(
+            _bullet(
+                f"{APPROACH_LABELS[approach]}: {on.model} ({on.provider}), prices as of "
+                f"{on.verified_on.isoformat()}{dates}.",
+                indent=4,
+            )
+        )
     return lines
 
 
@@ -132,9 +185,8 @@ def _assumptions(rec: Recommendation) -> list[str]:
         origin = assumption.source
         if assumption.as_of is not None:
             origin += f", as of {assumption.as_of}"
-        model = f" ({assumption.provider} {assumption.model})" if assumption.model else ""
         groups.setdefault(origin, []).append(
-            f"    {assumption.name:<40}{assumption.value:>10,.10g} {assumption.unit}{model}"
+            f"    {assumption.name:<40}{assumption.value:>10,.10g} {assumption.unit}"
         )
     for origin, entries in groups.items():
         lines.extend([f"  {origin}:", *entries])

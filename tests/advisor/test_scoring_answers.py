@@ -484,7 +484,11 @@ def test_assumption_overrides_are_returned_separately() -> None:
         ({"labour_rate_per_hour": "150"}, "assumptions.labour_rate_per_hour", "must be a number"),
         ({"labour_rate_per_hour": -1}, "assumptions.labour_rate_per_hour", "from 0 to"),
         ({"labour_rate_per_hour": True}, "assumptions.labour_rate_per_hour", "must be a number"),
-        ({"tuned_prompt_share": 1.5}, "assumptions.tuned_prompt_share", "from 0 to 1 (share)"),
+        (
+            {"tuned_prompt_share": 1.5},
+            "assumptions.tuned_prompt_share",
+            "from 0 to 1 (share of the prompt)",
+        ),
         ({"vector_store_per_month": math.nan}, "assumptions.vector_store_per_month", "number"),
         ([1, 2], "assumptions", "must be an object"),
     ],

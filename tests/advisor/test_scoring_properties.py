@@ -22,6 +22,7 @@ from advisor.scoring import (
     PromptingStatus,
     Stage,
     approach_costs,
+    default_assumptions,
     inapplicable_value,
     parse_answers,
     recommend,
@@ -128,6 +129,8 @@ def test_untried_prompting_never_recommends_tuning(answers: Answers) -> None:
 
 @given(answers_strategy)
 def test_every_blocker_listed_is_true_of_the_answers(answers: Answers) -> None:
+    result = score(answers)
+    adapter = result.costs[Approach.ADAPTER]
     holds = {
         Blocker.TOO_FEW_EXAMPLES: answers.example_count < MIN_TUNING_EXAMPLES,
         Blocker.DATA_NOT_REPRESENTATIVE: answers.data_coverage is not DataCoverage.FULL_RANGE,
@@ -135,8 +138,11 @@ def test_every_blocker_listed_is_true_of_the_answers(answers: Answers) -> None:
         Blocker.UNSTABLE_BASE_MODEL: (
             answers.base_model_stability is BaseModelStability.FREQUENT_UPDATES
         ),
+        Blocker.BUDGET_TOO_SMALL: (
+            adapter.one_off > answers.build_budget or adapter.monthly > answers.monthly_budget
+        ),
+        Blocker.NO_TIME_FOR_PILOT: answers.weeks_to_launch < default_assumptions().pilot_weeks,
     }
-    result = score(answers)
 
     assert set(result.blockers) == {blocker for blocker, true in holds.items() if true}
     assert result.fine_tuning_feasible == (not result.blockers)

@@ -33,6 +33,7 @@ def test_the_stored_result_and_the_report_text_are_unchanged(example: str) -> No
             project=project, by=user, answers=dict(EXAMPLE_PROJECTS[example])
         ),
         by=user,
+        plan_starts=date(2026, 11, 29),
     )
     stored = {"recommendation": assessment.recommendation, "costs": assessment.costs}
     check_golden(f"{example}-stored.json", json.dumps(stored, indent=1, sort_keys=True) + "\n")
