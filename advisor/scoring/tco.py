@@ -553,11 +553,18 @@ def approach_costs(
     models = prompting_models(catalogue, constraints, required_tier(answers), plan.today)
     if not models:
         raise ValueError("the model catalogue offers no model these answers allow")
-    # The representative prompting approach (a system prompt) picks the model for all four.
-    model, _ = _cheapest(
-        (m, _prompting_cost(plan, Approach.SYSTEM_PROMPT, m, a.build_hours_system_prompt, prompt))
-        for m in models
-    )
+    # The representative prompting approach (a system prompt) picks the model for all four:
+    # what differs between models is the bill and the moves off it; ties go to the first.
+    migration = a.model_migration_hours * plan.rate
+
+    def over_the_plan(m: InferenceModel) -> float:
+        bill = prompt_inference(m, plan.traffic, prompt, batch=constraints.batch_allowed)
+        moves = _move_from_current(plan, m, migration) + _retirement(
+            m, plan.today, migration, catalogue
+        )
+        return round(bill * PLANNING_MONTHS + sum(e.amount for e in moves), 2)
+
+    model = min(models, key=over_the_plan)
     retrieval = (
         answers.monthly_requests / 1000 * a.retrieval_cost_per_1k_requests
         + answers.monthly_requests * answers.input_tokens * a.embedding_input_per_mtok / _MILLION
