@@ -36,7 +36,15 @@ from advisor.scoring import (
     choice_label,
 )
 from advisor.scoring.contract import CostSnapshotDict, PricedOnDict, RecommendationDict
-from advisor.scoring.wording import long_date, number, singular, usd, usd_cents, with_unit
+from advisor.scoring.wording import (
+    listing,
+    long_date,
+    number,
+    singular,
+    usd,
+    usd_cents,
+    with_unit,
+)
 
 
 @dataclass(frozen=True)
@@ -171,8 +179,11 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
     hybrid_keys = {part["approach"] for part in result["hybrid"]}
     horizons = sorted(costs["horizons"], key=int)
     cost_rows = []
+    priced_on: dict[str, list[str]] = {}  # what costs are priced on -> the approaches priced so
     for approach in Approach:
         per_horizon = [costs["horizons"][h]["approaches"][approach.value] for h in horizons]
+        if on := _priced_on(per_horizon[-1].get("priced_on")):
+            priced_on.setdefault(on, []).append(APPROACH_LABELS[approach])
         cost_rows.append(
             {
                 "approach": approach.value,
@@ -183,8 +194,6 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
                 "totals": [cost["total"] for cost in per_horizon],
                 "break_even_month": per_horizon[-1]["break_even_month"],
                 "cost_per_change": per_horizon[0]["cost_per_change"],
-                # Results frozen before the model catalogue name no model.
-                "priced_on": _priced_on(per_horizon[-1].get("priced_on")),
                 "events": per_horizon[-1].get("events", []),
             }
         )
@@ -214,6 +223,9 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
     )
     reasons = result.get("reasons", [])
     return {
+        "priced_on": [
+            {"approaches": listing(labels), "on": on} for on, labels in priced_on.items()
+        ],
         "result": result,
         "headline": result["headline"],
         "reasons_for": [r["text"] for r in reasons if r["stance"] == "for"],
@@ -249,7 +261,8 @@ def _priced_on(priced: PricedOnDict | None) -> str:
     """ "GPT-6 Luna (OpenAI), prices as of 29 November 2026; retired ..." for a cost row."""
     if priced is None:
         return ""
-    text = f"{priced['model']} ({priced['provider']}), prices as of {_day(priced['verified_on'])}"
+    provider = "" if priced["provider"] in priced["model"] else f" ({priced['provider']})"
+    text = f"{priced['model']}{provider}, prices as of {_day(priced['verified_on'])}"
     if priced["tuning_available_until"]:
         text += f"; new tuning ends {_day(priced['tuning_available_until'])}"
     if priced["retires_on"]:
