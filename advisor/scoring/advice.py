@@ -13,7 +13,9 @@ from typing import Final, Literal
 from advisor.scoring.answers import Answers, Gap
 from advisor.scoring.catalogue import Catalogue, InferenceModel
 from advisor.scoring.contract import LeverDict, ReasonDict, WarningDict
+from advisor.scoring.labels import model_name
 from advisor.scoring.outcomes import PROMPTING_APPROACHES, Approach, Stage
+from advisor.scoring.prices import Assumptions
 from advisor.scoring.rules import Scoring
 from advisor.scoring.tco import (
     PLANNING_MONTHS,
@@ -21,11 +23,14 @@ from advisor.scoring.tco import (
     Traffic,
     months_until,
     prompt_inference,
+    prompt_sizes,
     traffic_of,
 )
 from advisor.scoring.thresholds import LONG_PROMPT_TOKENS
-from advisor.scoring.wording import long_date, usd
+from advisor.scoring.wording import as_assumed, long_date, usd
 
+# The answers every running cost rests on.
+VOLUME: Final = ("monthly_requests", "input_tokens", "output_tokens", "prompt_tokens")
 MAX_REASONS: Final = 6  # what a reader takes in; the full list of factors is in the appendix
 # A saving worth a line when the prompt already meets the bar: a tenth of the bill, $50 or more.
 WORTHWHILE_SAVING_SHARE: Final = 0.1
@@ -103,70 +108,101 @@ def _prompting_primary(scoring: Scoring) -> Approach:
 
 @dataclass(frozen=True, slots=True)
 class _Bill:
-    """The prompting solution's running cost and what it is priced on, for the levers."""
+    """The prompting solution's running cost and what it is priced on, for the levers: the
+    same sizes and prices the cost table used, so every saving is a difference of its bill."""
 
     answers: Answers
     model: InferenceModel
     inference: float
     traffic: Traffic
     batch: bool
+    fixed_prompt: float
+    retrieved: float
 
-    def on(self, model: InferenceModel, prompt: float, *, cached: bool = True) -> float:
-        return prompt_inference(model, self.traffic, prompt, batch=self.batch, cached=cached)
+    def on(
+        self,
+        model: InferenceModel,
+        *,
+        fixed_prompt: float | None = None,
+        cached: bool = True,
+        batch: bool | None = None,
+    ) -> float:
+        return prompt_inference(
+            model,
+            self.traffic,
+            self.fixed_prompt if fixed_prompt is None else fixed_prompt,
+            batch=self.batch if batch is None else batch,
+            cached=cached,
+            retrieved=self.retrieved,
+        )
+
+
+def _saving(
+    code: str, saving: float, text: str, *, answers: Answers, states: tuple[str, ...] = ()
+) -> Lever | None:
+    """A lever worth a line: one that saves at least a dollar a month; its sentence says so
+    when it rests on an answer nobody knew yet."""
+    if round(saving) < 1:
+        return None
+    return Lever(code, as_assumed(text) if set(states) & set(answers.unknown) else text, saving)
 
 
 def _cheaper_model(bill: _Bill, current: InferenceModel | None) -> Lever | None:
     if current is None or current.key == bill.model.key:
         return None
-    today = bill.on(current, bill.answers.prompt_tokens)
-    if today <= bill.inference:
-        return None
-    return Lever(
+    saving = bill.on(current) - bill.inference
+    return _saving(
         "cheaper_model",
-        f"Moving from {current.label} to {bill.model.label} ({bill.model.provider}) would cut "
-        f"the model's bill from about {usd(today)} to {usd(bill.inference)} a month.",
-        today - bill.inference,
+        saving,
+        f"Moving from {model_name(current.label, current.provider)} to "
+        f"{model_name(bill.model.label, bill.model.provider)} would save about {usd(saving)} a "
+        "month on the model's bill.",
+        answers=bill.answers,
+        states=("current_model", *VOLUME),
     )
 
 
 def _caching(bill: _Bill) -> Lever | None:
-    prompt = bill.answers.prompt_tokens
-    if bill.model.cached_input_per_mtok is None or prompt < bill.model.min_cached_prompt_tokens:
+    model, prompt = bill.model, bill.fixed_prompt
+    if model.cached_input_per_mtok is None or prompt < model.min_cached_prompt_tokens:
         return None
-    uncached = bill.on(bill.model, prompt, cached=False)
-    if uncached <= bill.inference:
-        return None
-    return Lever(
+    saving = bill.on(model, cached=False) - bill.inference
+    return _saving(
         "prompt_caching",
-        f"The costs assume the {prompt:,}-token fixed prompt is cached, which saves about "
-        f"{usd(uncached - bill.inference)} a month: make sure caching is switched on.",
-        uncached - bill.inference,
+        saving,
+        f"The costs assume the {round(prompt):,}-token fixed prompt is cached, which saves about "
+        f"{usd(saving)} a month: make sure caching is switched on.",
+        answers=bill.answers,
+        states=VOLUME,
     )
 
 
 def _batch(bill: _Bill) -> Lever | None:
-    discount = bill.model.batch_discount
-    if bill.batch or not discount or bill.answers.latency_target_ms is not None:
+    if bill.batch or not bill.model.batch_discount or bill.answers.latency_target_ms is not None:
         return None
-    saving = bill.inference * discount
-    return Lever(
+    saving = bill.inference - bill.on(bill.model, batch=True)
+    return _saving(
         "batch",
-        f"If answers can wait a few hours, the provider's batch mode would cut about "
-        f"{usd(saving)} a month.",
         saving,
+        "If answers can wait a few hours, the provider's batch mode would save about "
+        f"{usd(saving)} a month.",
+        answers=bill.answers,
+        states=VOLUME,
     )
 
 
 def _shorter_prompt(bill: _Bill) -> Lever | None:
-    prompt = bill.answers.prompt_tokens
+    prompt = bill.fixed_prompt
     if prompt < LONG_PROMPT_TOKENS:
         return None
-    saving = bill.inference - bill.on(bill.model, prompt / 2)
-    return Lever(
+    saving = bill.inference - bill.on(bill.model, fixed_prompt=prompt / 2)
+    return _saving(
         "shorter_prompt",
-        f"Halving the {prompt:,}-token fixed prompt (fewer or shorter examples, tighter "
-        f"guidelines) would save about {usd(saving)} a month and shorten every request.",
         saving,
+        f"Halving the {round(prompt):,}-token fixed prompt (fewer or shorter examples, tighter "
+        f"guidelines) would save about {usd(saving)} a month and shorten every request.",
+        answers=bill.answers,
+        states=VOLUME,
     )
 
 
@@ -179,7 +215,11 @@ _FASTER_SERVING = Lever(
 
 
 def levers(
-    answers: Answers, scoring: Scoring, constraints: PricingConstraints, catalogue: Catalogue
+    answers: Answers,
+    scoring: Scoring,
+    constraints: PricingConstraints,
+    catalogue: Catalogue,
+    assumptions: Assumptions,
 ) -> tuple[Lever, ...]:
     """Ways to cut the prompting solution's running cost or time, where they apply."""
     gaps = set(answers.gaps)
@@ -188,13 +228,17 @@ def levers(
     current = catalogue.inference.get(constraints.current_model or "")
     if not (wants_cost or wants_speed or current):
         return ()
-    cost = scoring.costs[_prompting_primary(scoring)]
+    approach = _prompting_primary(scoring)
+    cost = scoring.costs[approach]
+    fixed, retrieved = prompt_sizes(approach, answers, assumptions)
     bill = _Bill(
         answers,
         _chosen_model(scoring, catalogue),
         cost.inference,
         traffic_of(answers),
         constraints.batch_allowed,
+        fixed,
+        retrieved,
     )
     found = [_cheaper_model(bill, current)]
     if wants_cost:
@@ -217,19 +261,23 @@ def warnings(
     catalogue: Catalogue,
     today: date,
     horizon_months: int,
+    unknown: tuple[str, ...] = (),
 ) -> tuple[Warning, ...]:
     """Models and offers that end during the plan, once each; and the model in use today."""
     found: dict[str, Warning] = {}
     current = catalogue.inference.get(constraints.current_model or "")
+    unsure_of_model = "current_model" in unknown
     if current is not None and current.retires_on is not None:
         month = months_until(today, current.retires_on)
         if month <= max(horizon_months, PLANNING_MONTHS):
             successor = catalogue.inference.get(current.successor or "")
             then = f"; {successor.label} is its named successor" if successor else ""
-            found[f"current:{current.key}"] = Warning(
-                "current_model_retires",
+            text = (
                 f"The model in use today, {current.label}, is retired by {current.provider} on "
-                f"{long_date(current.retires_on)}{then}. The prompts must move before then.",
+                f"{long_date(current.retires_on)}{then}. The prompts must move before then."
+            )
+            found[f"current:{current.key}"] = Warning(
+                "current_model_retires", as_assumed(text) if unsure_of_model else text
             )
     for cost in scoring.costs.values():
         for event in cost.events:

@@ -11,7 +11,7 @@ from advisor.scoring.outcomes import Approach, Blocker
 from advisor.scoring.prices import Assumptions
 from advisor.scoring.tco import ApproachCost
 from advisor.scoring.thresholds import MIN_TUNING_EXAMPLES
-from advisor.scoring.wording import count, listing, usd
+from advisor.scoring.wording import as_assumed, count, listing, usd
 
 
 def _assumed(answers: Answers, field: str) -> bool:
@@ -49,10 +49,12 @@ def fine_tuning_blockers(
             "whenever requirements, data or the base model change."
         )
     if answers.base_model_stability is BaseModelStability.FREQUENT_UPDATES:
-        blockers[Blocker.UNSTABLE_BASE_MODEL] = (
+        unstable = (
             "The base model or its provider changes often, and each change can force another "
             "round of training."
         )
+        assumed = _assumed(answers, "base_model_stability")
+        blockers[Blocker.UNSTABLE_BASE_MODEL] = as_assumed(unstable) if assumed else unstable
     adapter = costs[Approach.ADAPTER]
     over = []
     if adapter.one_off > answers.build_budget:

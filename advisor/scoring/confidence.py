@@ -12,10 +12,10 @@ from typing import Final
 from advisor.scoring.answers import Answers, DataCoverage, PromptingStatus
 from advisor.scoring.labels import APPROACH_LABELS
 from advisor.scoring.outcomes import Approach, Confidence, Stage
+from advisor.scoring.scale import close
 from advisor.scoring.tco import ApproachCost
 from advisor.scoring.thresholds import PREFERRED_TUNING_EXAMPLES
 
-CLOSE_SCORE_MARGIN: Final = 5  # raw points: a lead this small is within the rules' precision
 # Three or more assumed answers is a sketch, not an assessment: confidence drops to low.
 MANY_UNKNOWN_ANSWERS: Final = 3
 
@@ -54,9 +54,9 @@ def confidence(
     """
     notes = _evidence_doubts(answers, stage)
     rivals = [p for p in candidates if p is not primary]
-    close = [p for p in rivals if totals[primary] - totals[p] < CLOSE_SCORE_MARGIN]
-    if close:
-        notes.append(f"{APPROACH_LABELS[close[0]]} fits almost as well.")
+    near = [p for p in rivals if close(totals[primary], totals[p])]
+    if near:
+        notes.append(f"{APPROACH_LABELS[near[0]]} fits almost as well.")
     for approach in overruled:
         notes.append(
             f"On fit alone, {APPROACH_LABELS[approach].lower()} scores higher; the framework's "

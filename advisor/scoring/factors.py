@@ -46,7 +46,7 @@ from advisor.scoring.thresholds import (
     SHORT_LAUNCH_WEEKS,
     TIGHT_LATENCY_MS,
 )
-from advisor.scoring.wording import count, listing, usd
+from advisor.scoring.wording import as_assumed, count, listing, usd
 
 # Short names keep the weight tables readable.
 Z, F, S, R = Approach.ZERO_SHOT, Approach.FEW_SHOT, Approach.SYSTEM_PROMPT, Approach.RAG
@@ -104,6 +104,7 @@ class Rule:
     weights: Weights
     reason: str
     body: RuleBody
+    states: tuple[str, ...]  # the answers its sentence states, to say when they were assumed
 
     def apply(self, answers: Answers, costs: Costs) -> Factor | None:
         """The factor this rule raises for these answers, if any."""
@@ -114,6 +115,8 @@ class Rule:
             text, weights = found, self.weights
         else:
             text, weights = found.text, found.weights
+        if set(self.states) & set(answers.unknown):
+            text = as_assumed(text)
         # Weights in spectrum order, zeros dropped, so equal factors serialize identically.
         ordered = tuple((p, weights[p]) for p in Approach if weights.get(p))
         return Factor(self.code, ordered, text)
@@ -123,13 +126,16 @@ RULES: Final[list[Rule]] = []
 """Every rule, in the order their factors are reported."""
 
 
-def rule(code: str, weights: Weights | None = None) -> Callable[[RuleBody], Rule]:
-    """Register the decorated function as the rule raising factor `code`."""
+def rule(
+    code: str, weights: Weights | None = None, *, states: tuple[str, ...] = ()
+) -> Callable[[RuleBody], Rule]:
+    """Register the decorated function as the rule raising factor `code`; `states` names the
+    answers its sentence states as facts (said to be assumed when nobody knew them)."""
 
     def register(body: RuleBody) -> Rule:
         if any(existing.code == code for existing in RULES):  # pragma: no cover - a typo
             raise ValueError(f"two rules raise {code}")
-        registered = Rule(code, weights or {}, inspect.getdoc(body) or "", body)
+        registered = Rule(code, weights or {}, inspect.getdoc(body) or "", body, states)
         RULES.append(registered)
         return registered
 
@@ -269,7 +275,7 @@ def _cheapest_prompting(costs: Costs) -> Approach:
     return min(PROMPTING_APPROACHES, key=lambda p: (costs[p].monthly, list(Approach).index(p)))
 
 
-@rule("gap_cost")
+@rule("gap_cost", states=("monthly_requests", "input_tokens", "output_tokens", "prompt_tokens"))
 def _gap_cost(answers: Answers, costs: Costs) -> Finding | None:
     """Cost from a long prompt falls when a tuned model drops it, if that pays back; otherwise
     the prompt's own levers (a cheaper model, caching, a shorter prompt) come first."""
@@ -294,7 +300,7 @@ def _gap_cost(answers: Answers, costs: Costs) -> Finding | None:
     )
 
 
-@rule("gap_latency")
+@rule("gap_latency", states=("prompt_tokens",))
 def _gap_latency(answers: Answers, _: Costs) -> Finding | None:
     """Latency from a long prompt falls when the prompt goes (retrieval adds a hop); with a
     short prompt, tuning changes little and serving is the lever."""
@@ -385,36 +391,50 @@ def _base_model_knows_task(answers: Answers, _: Costs) -> str | None:
     )
 
 
-@rule("structured_task", {F: 15})
-def _structured_task(answers: Answers, _: Costs) -> str | None:
-    """Classification and extraction gain most from a few worked examples."""
-    if answers.task_type not in _STRUCTURED_TASKS or answers.example_count < FEW_SHOT_EXAMPLES:
+# Worked examples lift few-shot prompting a little more with each one, up to a dozen or so:
+# the weights grow smoothly rather than all at once at the third.
+FULL_FEW_SHOT_EXAMPLES: Final = 15
+
+
+def _few_shot_share(n: int) -> float:
+    return min(n, FULL_FEW_SHOT_EXAMPLES) / FULL_FEW_SHOT_EXAMPLES
+
+
+@rule("structured_task")
+def _structured_task(answers: Answers, _: Costs) -> Finding | None:
+    """Classification and extraction gain most from a few worked examples (up to 15 points)."""
+    n = answers.example_count
+    if answers.task_type not in _STRUCTURED_TASKS or n == 0:
         return None
-    return (
+    return Finding(
         f"{_task(answers).capitalize()} gains a lot from a few worked examples in the prompt, "
-        "for a small extra cost per request."
+        "for a small extra cost per request.",
+        {F: round(15 * _few_shot_share(n))},
     )
 
 
-@rule("examples_for_prompt", {F: 5})
-def _examples_for_prompt(answers: Answers, _: Costs) -> str | None:
-    """A few examples can always be shown in the prompt."""
-    if answers.example_count < FEW_SHOT_EXAMPLES:
+@rule("examples_for_prompt")
+def _examples_for_prompt(answers: Answers, _: Costs) -> Finding | None:
+    """A few examples can always be shown in the prompt (from -10 with none to +5)."""
+    n = answers.example_count
+    if n < FEW_SHOT_EXAMPLES:
         return None
-    return (
+    return Finding(
         "The best of your examples can go straight into the prompt to show the model "
-        "what good output looks like."
+        "what good output looks like.",
+        {F: round(-10 + 15 * _few_shot_share(n))},
     )
 
 
-@rule("no_examples", {F: -10})
-def _no_examples(answers: Answers, _: Costs) -> str | None:
-    """Few-shot prompting has nothing to show without examples."""
-    if answers.example_count >= FEW_SHOT_EXAMPLES:
+@rule("no_examples")
+def _no_examples(answers: Answers, _: Costs) -> Finding | None:
+    """Few-shot prompting has little to show with no examples or a couple (-10 with none)."""
+    n = answers.example_count
+    if n >= FEW_SHOT_EXAMPLES:
         return None
-    return (
-        f"With {count(answers.example_count, 'good example')}, few-shot prompting has little "
-        "to show the model yet."
+    return Finding(
+        f"With {count(n, 'good example')}, few-shot prompting has little to show the model yet.",
+        {F: round(-10 + 15 * _few_shot_share(n))},
     )
 
 
@@ -634,7 +654,7 @@ _FREQUENT_CHANGE_WEIGHTS: Final[Mapping[ChangeFrequency, Weights]] = {
 }
 
 
-@rule("frequent_changes")
+@rule("frequent_changes", states=("change_frequency",))
 def _frequent_changes(answers: Answers, _: Costs) -> Finding | None:
     """Weekly or monthly changes mean a retraining cycle that often for a tuned model."""
     weights = _FREQUENT_CHANGE_WEIGHTS.get(answers.change_frequency)
@@ -648,7 +668,7 @@ def _frequent_changes(answers: Answers, _: Costs) -> Finding | None:
     )
 
 
-@rule("quarterly_changes", {S: 5, A: -5, T: -10})
+@rule("quarterly_changes", {S: 5, A: -5, T: -10}, states=("change_frequency",))
 def _quarterly_changes(answers: Answers, _: Costs) -> str | None:
     """Four retraining cycles a year against four prompt edits."""
     if answers.change_frequency is not ChangeFrequency.QUARTERLY:
@@ -659,7 +679,7 @@ def _quarterly_changes(answers: Answers, _: Costs) -> str | None:
     )
 
 
-@rule("stable_requirements", {A: 5, T: 5})
+@rule("stable_requirements", {A: 5, T: 5}, states=("change_frequency",))
 def _stable_requirements(answers: Answers, _: Costs) -> str | None:
     """Requirements that rarely change leave a tuned model little retraining."""
     if answers.change_frequency not in (ChangeFrequency.YEARLY, ChangeFrequency.RARELY):
@@ -667,7 +687,7 @@ def _stable_requirements(answers: Answers, _: Costs) -> str | None:
     return "Requirements rarely change, so a tuned model would not need frequent retraining."
 
 
-@rule("major_change_expected", {S: 5, A: -10, T: -20})
+@rule("major_change_expected", {S: 5, A: -10, T: -20}, states=("major_change_expected",))
 def _major_change_expected(answers: Answers, _: Costs) -> str | None:
     """A rebrand, pivot or regulation would freeze a tuned model in the old requirements."""
     if not answers.major_change_expected:
@@ -679,7 +699,7 @@ def _major_change_expected(answers: Answers, _: Costs) -> str | None:
     )
 
 
-@rule("unstable_base_model", {A: -10, T: -10})
+@rule("unstable_base_model", {A: -10, T: -10}, states=("base_model_stability",))
 def _unstable_base_model(answers: Answers, _: Costs) -> str | None:
     """A base model that changes often can force a retraining each time."""
     if answers.base_model_stability is not BaseModelStability.FREQUENT_UPDATES:
@@ -690,7 +710,7 @@ def _unstable_base_model(answers: Answers, _: Costs) -> str | None:
     )
 
 
-@rule("self_hosted_base", {A: 5, T: 5})
+@rule("self_hosted_base", {A: 5, T: 5}, states=("base_model_stability",))
 def _self_hosted_base(answers: Answers, _: Costs) -> str | None:
     """A self-hosted base changes only when the agency decides."""
     if answers.base_model_stability is not BaseModelStability.SELF_HOSTED:
@@ -698,7 +718,7 @@ def _self_hosted_base(answers: Answers, _: Costs) -> str | None:
     return "The base model is self-hosted, so it changes only when you decide."
 
 
-@rule("no_maintenance_budget", {A: -15, T: -20})
+@rule("no_maintenance_budget", {A: -15, T: -20}, states=("maintenance_funded",))
 def _no_maintenance_budget(answers: Answers, _: Costs) -> str | None:
     """A tuned model without retraining and evaluation decays as things change."""
     if answers.maintenance_funded:
@@ -753,7 +773,7 @@ _LOCK_IN_WEIGHTS: Final[Mapping[VendorLockInConcern, Weights]] = {
 }
 
 
-@rule("vendor_lock_in")
+@rule("vendor_lock_in", states=("vendor_lock_in_concern",))
 def _vendor_lock_in(answers: Answers, _: Costs) -> Finding | None:
     """A tuned model is tied to one base model and provider; a prompt moves between models."""
     concern = answers.vendor_lock_in_concern
@@ -789,7 +809,10 @@ def _over_build_budget(answers: Answers, costs: Costs) -> Finding | None:
 _OVER_MONTHLY_BUDGET_WEIGHTS: Final[Weights] = {Z: -15, F: -15, S: -15, R: -15, A: -15, T: -20}
 
 
-@rule("over_monthly_budget")
+@rule(
+    "over_monthly_budget",
+    states=("monthly_requests", "input_tokens", "output_tokens", "prompt_tokens"),
+)
 def _over_monthly_budget(answers: Answers, costs: Costs) -> Finding | None:
     """Lowers each approach whose monthly cost exceeds the monthly budget."""
     over = [p for p in Approach if costs[p].monthly > answers.monthly_budget]
@@ -807,7 +830,10 @@ def _over_monthly_budget(answers: Answers, costs: Costs) -> Finding | None:
 _TUNING_PAYS_BACK_WEIGHTS: Final[Weights] = {A: 10, T: 10}
 
 
-@rule("tuning_pays_back")
+@rule(
+    "tuning_pays_back",
+    states=("monthly_requests", "input_tokens", "output_tokens", "prompt_tokens"),
+)
 def _tuning_pays_back(answers: Answers, costs: Costs) -> Finding | None:
     """Raises each tuned approach that has cost less in total than every prompting approach
     within the payback window: set-up, running costs, upkeep and migrations included, as in
@@ -825,7 +851,7 @@ def _tuning_pays_back(answers: Answers, costs: Costs) -> Finding | None:
     )
 
 
-@rule("long_prompt", {A: 5, T: 5})
+@rule("long_prompt", {A: 5, T: 5}, states=("prompt_tokens",))
 def _long_prompt(answers: Answers, _: Costs) -> str | None:
     """A long prompt is paid for, in money and time, on every request."""
     if answers.prompt_tokens < LONG_PROMPT_TOKENS:
@@ -871,13 +897,21 @@ def full_fine_tune_warranted(answers: Answers, costs: Costs) -> bool:
     )
 
 
-@rule("full_fine_tune_warranted", {T: 30})
-def _full_fine_tune_warranted(answers: Answers, costs: Costs) -> str | None:
-    """The conditions where full fine-tuning beats an adapter all hold at once."""
+# Full fine-tuning's lead grows with the data, from 3,000 examples to twice that, so one more
+# example never moves it by much.
+_WARRANTED_FULL_WEIGHT: Final = 30
+
+
+@rule("full_fine_tune_warranted")
+def _full_fine_tune_warranted(answers: Answers, costs: Costs) -> Finding | None:
+    """The conditions where full fine-tuning beats an adapter all hold at once (up to +30)."""
     if not full_fine_tune_warranted(answers, costs):
         return None
-    return (
+    low, high = math.log10(FULL_FINE_TUNE_EXAMPLES), math.log10(2 * FULL_FINE_TUNE_EXAMPLES)
+    share = min(1.0, (math.log10(answers.example_count) - low) / (high - low))
+    return Finding(
         "Thousands of representative examples, a niche domain, stable requirements, a "
         "stable base model and a budget that covers it: the rare case where full "
-        "fine-tuning can beat an adapter."
+        "fine-tuning can beat an adapter.",
+        {T: max(1, round(_WARRANTED_FULL_WEIGHT * share))},
     )

@@ -84,7 +84,7 @@ CONFIDENCE_LABELS: Final[Mapping[Confidence, str]] = {
 }
 
 
-def _model_label(label: str, provider: str) -> str:
+def model_name(label: str, provider: str) -> str:
     """ "GPT-4o (OpenAI)"; a label that names its provider already stays as it is."""
     return label if provider.lower() in label.lower() else f"{label} ({provider})"
 
@@ -92,7 +92,7 @@ def _model_label(label: str, provider: str) -> str:
 _CURRENT_MODEL_LABELS: Final[Mapping[str, str]] = {
     NO_CURRENT_MODEL: "No model in use yet",
     **{
-        key: _model_label(model.label, model.provider)
+        key: model_name(model.label, model.provider)
         for key, model in load_catalogue().inference.items()
     },
     OTHER_MODEL: "Another model",
@@ -210,6 +210,12 @@ def field_choices(field: str) -> tuple[tuple[str, str], ...]:
     """(value, label) pairs for a choice answer, in contract order, ready for a form field."""
     return tuple((value, _CHOICE_LABELS[field][value]) for value in ANSWER_FIELDS[field].choices)
 
+
+# When a pilot waiting for money or time can happen, as a phrase: "a pilot follows ...".
+PILOT_WAITS_FOR: Final[Mapping[Blocker, str]] = {
+    Blocker.NO_TIME_FOR_PILOT: "after launch",
+    Blocker.BUDGET_TOO_SMALL: "once the budget covers it",
+}
 
 # What to do about each blocker, as a phrase that fits in a sentence.
 BLOCKER_ACTIONS: Final[Mapping[Blocker, str]] = {

@@ -15,8 +15,8 @@ from advisor.scoring.advice import (
 from advisor.scoring.answers import Answers, Gap, parse_answers
 from advisor.scoring.catalogue import Catalogue, load_catalogue
 from advisor.scoring.contract import RecommendationDict
-from advisor.scoring.labels import APPROACH_LABELS, BLOCKER_ACTIONS
-from advisor.scoring.outcomes import MONEY_AND_TIME, PROMPTING_APPROACHES, TUNING_APPROACHES, Stage
+from advisor.scoring.labels import APPROACH_LABELS, BLOCKER_ACTIONS, PILOT_WAITS_FOR
+from advisor.scoring.outcomes import PROMPTING_APPROACHES, TUNING_APPROACHES, Stage
 from advisor.scoring.prices import Assumptions, default_assumptions
 from advisor.scoring.rules import Scoring, score
 from advisor.scoring.sensitivity import SensitivityItem, sensitivity
@@ -92,10 +92,10 @@ def _tuning_saves(scoring: Scoring) -> float:
     return max(0.0, prompting - tuned)
 
 
-def _waiting_pilot(scoring: Scoring) -> str:
-    """Why the pilot in `later_stages` waits: money, time or both."""
-    missing = [BLOCKER_ACTIONS[b] for b in scoring.blockers if b in MONEY_AND_TIME]
-    return listing(missing) if missing else ""
+def waiting_pilot(scoring: Scoring) -> str:
+    """When the pilot in `later_stages` can happen, if it waits for money or time: "after
+    launch, once the budget covers it"; empty if it waits for nothing."""
+    return ", ".join(PILOT_WAITS_FOR[b] for b in PILOT_WAITS_FOR if b in scoring.blockers)
 
 
 def headline(answers: Answers, scoring: Scoring) -> str:
@@ -135,7 +135,10 @@ def headline(answers: Answers, scoring: Scoring) -> str:
             )
         case Stage.MEET_PREREQUISITES:
             todo = listing([BLOCKER_ACTIONS[blocker] for blocker in scoring.blockers])
-            return f"Fine-tuning is indicated, but first {todo}; keep {lowered} running meanwhile."
+            return (
+                f"Meet the fine-tuning prerequisites the gap calls for: {todo}; keep {lowered} "
+                "running meanwhile."
+            )
         case Stage.PILOT_FINE_TUNING:
             return (
                 f"Pilot {lowered} on a subset and compare it with the best prompt on the same "
@@ -145,11 +148,8 @@ def headline(answers: Answers, scoring: Scoring) -> str:
 
 def _improve_prompt(lowered: str, gaps: set[Gap], scoring: Scoring) -> str:
     """The headline when the next step is work on the prompt, by why."""
-    if Stage.PILOT_FINE_TUNING in scoring.later_stages and _waiting_pilot(scoring):
-        return (
-            f"Keep improving {lowered} and launch with it; a tuning pilot follows once you "
-            f"{_waiting_pilot(scoring)}."
-        )
+    if Stage.PILOT_FINE_TUNING in scoring.later_stages and (when := waiting_pilot(scoring)):
+        return f"Improve {lowered} and launch with it; a tuning pilot follows {when}."
     if not gaps:
         return (
             f"Improve the prompt ({lowered}) and find out why it falls short before spending "
@@ -167,12 +167,12 @@ def _improve_prompt(lowered: str, gaps: set[Gap], scoring: Scoring) -> str:
     )
     if Gap.COST in gaps:
         return (
-            f"Cut the cost of {lowered} first: a cheaper model, a cached or shorter prompt cost "
-            f"less than a tuned model here{then}."
+            f"Improve {lowered} before training anything: a cheaper model, a cached or shorter "
+            f"prompt cost less than a tuned model here{then}."
         )
     return (
-        f"Make {lowered} faster first: with a short prompt, tuning would not speed it up, "
-        f"faster serving will{then}."
+        f"Improve {lowered} before training anything: with a short prompt, tuning would not "
+        f"make it faster, faster serving will{then}."
     )
 
 
@@ -209,8 +209,8 @@ def recommend(
         sensitivity=sensitivity(
             answers, scoring, assumptions=figures, today=starts, catalogue=catalogue
         ),
-        levers=levers(answers, scoring, constraints, catalogue),
-        warnings=warnings(scoring, constraints, catalogue, starts, horizon_months),
+        levers=levers(answers, scoring, constraints, catalogue, figures),
+        warnings=warnings(scoring, constraints, catalogue, starts, horizon_months, answers.unknown),
         tco=total_cost_of_ownership(
             scoring.costs, horizon_months=horizon_months, assumptions=figures
         ),

@@ -11,7 +11,6 @@ Change a weight, threshold or rule and you must bump RULESET_VERSION: stored
 recommendations name the rules that produced them.
 """
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +19,7 @@ from typing import Final
 from advisor.scoring.answers import Answers
 from advisor.scoring.blockers import fine_tuning_blockers
 from advisor.scoring.catalogue import Catalogue
-from advisor.scoring.confidence import CLOSE_SCORE_MARGIN, confidence
+from advisor.scoring.confidence import confidence
 from advisor.scoring.factors import Factor, factors
 from advisor.scoring.hybrid import HybridPart, hybrid
 from advisor.scoring.outcomes import (
@@ -32,6 +31,7 @@ from advisor.scoring.outcomes import (
     Stage,
 )
 from advisor.scoring.prices import Assumptions, default_assumptions
+from advisor.scoring.scale import clearly_behind, displayed
 from advisor.scoring.stages import candidates, primary_approach, stages
 from advisor.scoring.tco import (
     ApproachCost,
@@ -40,11 +40,7 @@ from advisor.scoring.tco import (
     pricing_constraints,
 )
 
-RULESET_VERSION: Final = "2026.12.1"
-
-# Raw totals map onto 0-100 along a logistic curve: order is kept, nothing saturates.
-SCORE_MIDPOINT: Final = 50  # a raw total of 50 (a neutral fit) shows as 50
-SCORE_SPREAD: Final = 25  # about one strong reason moves a middling score by 20 points
+RULESET_VERSION: Final = "2026.12.2"
 
 # Where each approach starts: prompting is the default, and full tuning costs the most to keep.
 BASE_SCORES: Final[Mapping[Approach, int]] = {
@@ -97,12 +93,8 @@ class Scoring:
         return not self.blockers
 
 
-def _displayed(total: int) -> int:
-    """Map a raw total onto 0-100, keeping order."""
-    return round(100 / (1 + math.exp(-(total - SCORE_MIDPOINT) / SCORE_SPREAD)))
-
-
-def _totals(found: tuple[Factor, ...]) -> dict[Approach, int]:
+def raw_totals(found: tuple[Factor, ...]) -> dict[Approach, int]:
+    """Each approach's base score plus the weights the factors gave it."""
     totals = dict(BASE_SCORES)
     for factor in found:
         for approach, weight in factor.weights:
@@ -113,13 +105,13 @@ def _totals(found: tuple[Factor, ...]) -> dict[Approach, int]:
 def _framework_order(
     stage: Stage, primary: Approach, allowed: tuple[Approach, ...], totals: Mapping[Approach, int]
 ) -> Factor | None:
-    """Puts every approach the stage does not allow clearly behind the recommendation: at
-    least twice the margin of a close call, so the chart never shows it as a near tie."""
-    floor = totals[primary] - 2 * CLOSE_SCORE_MARGIN
+    """Puts every approach the stage does not allow clearly behind the recommendation, so the
+    chart never shows it ahead or as a near tie."""
+    ceiling = clearly_behind(totals[primary])
     weights = tuple(
-        (approach, floor - 1 - totals[approach])
+        (approach, ceiling - totals[approach])
         for approach in Approach
-        if approach not in allowed and totals[approach] >= floor
+        if approach not in allowed and totals[approach] > ceiling
     )
     if not weights:
         return None
@@ -145,7 +137,7 @@ def score(
         catalogue=catalogue,
     )
     found = factors(answers, costs)
-    raw = _totals(found)
+    raw = raw_totals(found)
     blockers = fine_tuning_blockers(answers, costs, a)
     stage, *later = stages(answers, blockers, costs)
     adapter_fell_short = answers.adapter_fell_short
@@ -158,7 +150,7 @@ def score(
     order = _framework_order(stage, primary, allowed, raw)
     if order is not None:
         found = (*found, order)
-    totals = _totals(found)
+    totals = raw_totals(found)
     # Tuning waiting its turn is the framework working; a better-fitting prompt overruled is
     # worth saying.
     overruled = tuple(
@@ -177,7 +169,7 @@ def score(
         primary_approach=primary,
         later_stages=tuple(later),
         hybrid=hybrid(answers, stage, primary),
-        scores={approach: _displayed(total) for approach, total in totals.items()},
+        scores={approach: displayed(total) for approach, total in totals.items()},
         confidence=level,
         confidence_notes=notes,
         blockers=tuple(blockers),

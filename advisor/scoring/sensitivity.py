@@ -24,13 +24,13 @@ from advisor.scoring.answers import (
 )
 from advisor.scoring.catalogue import Catalogue
 from advisor.scoring.contract import SensitivityDict
-from advisor.scoring.labels import APPROACH_LABELS, BLOCKER_ACTIONS, STAGE_PHRASES
-from advisor.scoring.outcomes import MONEY_AND_TIME, Approach, Stage
+from advisor.scoring.labels import APPROACH_LABELS, PILOT_WAITS_FOR, STAGE_PHRASES
+from advisor.scoring.outcomes import Approach, Stage
 from advisor.scoring.prices import Assumptions
 from advisor.scoring.rules import Scoring, score
 from advisor.scoring.tco import pricing_constraints
 from advisor.scoring.thresholds import LIMITED_LAUNCH_WEEKS, PREFERRED_TUNING_EXAMPLES
-from advisor.scoring.wording import listing, usd
+from advisor.scoring.wording import usd
 
 VOLUME_FACTOR: Final = 10  # an order of magnitude: the growth a successful launch brings
 MIN_WHAT_IF_REQUESTS: Final = 100_000  # below this, volume never pays for training
@@ -234,12 +234,8 @@ def _sentence(condition: str, scoring: Scoring, outcome: Scoring) -> str:
     if outcome.stage is not Stage.PILOT_FINE_TUNING and (
         Stage.PILOT_FINE_TUNING in outcome.later_stages
     ):
-        waiting = [BLOCKER_ACTIONS[b] for b in outcome.blockers if b in MONEY_AND_TIME]
-        then = (
-            f", with a tuning pilot once you {listing(waiting)}"
-            if waiting
-            else ", then to pilot fine-tuning"
-        )
+        waiting = ", ".join(PILOT_WAITS_FOR[b] for b in PILOT_WAITS_FOR if b in outcome.blockers)
+        then = f", with a tuning pilot {waiting}" if waiting else ", then to pilot fine-tuning"
     if outcome.primary_approach is scoring.primary_approach:
         return f"{condition}, the next step would be to {step}{then}, still with {approach}."
     if outcome.stage is scoring.stage and not then:

@@ -208,9 +208,11 @@ def prompt_inference(
     *,
     batch: bool,
     cached: bool = True,
+    retrieved: float = 0.0,
 ) -> float:
-    """A month of requests on `model`, the fixed prompt cached where the provider caches it
-    (unless `cached` is False, to show what caching saves)."""
+    """A month of requests on `model`: the fixed prompt cached where the provider caches it
+    (unless `cached` is False, to show what caching saves); retrieved passages, which differ
+    on every request, never are."""
     cache_price = model.cached_input_per_mtok if cached else None
     if cache_price is not None and fixed_prompt >= model.min_cached_prompt_tokens:
         # Below one request in five minutes the cache goes cold between requests.
@@ -220,7 +222,7 @@ def prompt_inference(
         prompt_price = model.input_per_mtok
     per_request = (
         fixed_prompt * prompt_price
-        + traffic.input_tokens * model.input_per_mtok
+        + (traffic.input_tokens + retrieved) * model.input_per_mtok
         + traffic.output_tokens * model.output_per_mtok
     )
     discount = model.batch_discount if batch and model.batch_discount else 0.0
@@ -410,20 +412,33 @@ def _move_from_current(plan: _Plan, model: InferenceModel, cost: float) -> tuple
     )
 
 
+def prompt_sizes(approach: Approach, answers: Answers, a: Assumptions) -> tuple[float, float]:
+    """What a prompting approach sends besides the user's input: its fixed prompt (instructions,
+    guidelines, examples) and, for retrieval, the passages looked up for each request."""
+    prompt = float(answers.prompt_tokens)
+    match approach:
+        case Approach.ZERO_SHOT:
+            return prompt * a.zero_shot_prompt_share, 0.0
+        case Approach.RAG:
+            return prompt, a.retrieved_context_tokens
+        case _:
+            return prompt, 0.0
+
+
 def _prompting_cost(
     plan: _Plan,
     approach: Approach,
     model: InferenceModel,
     hours: float,
-    fixed_prompt: float,
     retrieval: float = 0.0,
 ) -> ApproachCost:
     a = plan.a
     change = a.hours_per_prompt_change * plan.rate
     rewrite = a.prompt_rewrite_hours * plan.rate
     migration = a.model_migration_hours * plan.rate
+    fixed, retrieved = prompt_sizes(approach, plan.answers, a)
     inference = prompt_inference(
-        model, plan.traffic, fixed_prompt, batch=plan.constraints.batch_allowed
+        model, plan.traffic, fixed, batch=plan.constraints.batch_allowed, retrieved=retrieved
     )
     return ApproachCost(
         approach=approach,
@@ -572,26 +587,13 @@ def approach_costs(
     )
     costs = {
         Approach.ZERO_SHOT: _prompting_cost(
-            plan,
-            Approach.ZERO_SHOT,
-            model,
-            a.build_hours_zero_shot,
-            prompt * a.zero_shot_prompt_share,
+            plan, Approach.ZERO_SHOT, model, a.build_hours_zero_shot
         ),
-        Approach.FEW_SHOT: _prompting_cost(
-            plan, Approach.FEW_SHOT, model, a.build_hours_few_shot, prompt
-        ),
+        Approach.FEW_SHOT: _prompting_cost(plan, Approach.FEW_SHOT, model, a.build_hours_few_shot),
         Approach.SYSTEM_PROMPT: _prompting_cost(
-            plan, Approach.SYSTEM_PROMPT, model, a.build_hours_system_prompt, prompt
+            plan, Approach.SYSTEM_PROMPT, model, a.build_hours_system_prompt
         ),
-        Approach.RAG: _prompting_cost(
-            plan,
-            Approach.RAG,
-            model,
-            a.build_hours_rag,
-            prompt + a.retrieved_context_tokens,
-            retrieval,
-        ),
+        Approach.RAG: _prompting_cost(plan, Approach.RAG, model, a.build_hours_rag, retrieval),
     }
     for approach in TUNING_APPROACHES:
         offers = tuning_offers(catalogue, constraints, approach, plan.today, a.pilot_weeks)

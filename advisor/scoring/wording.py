@@ -64,3 +64,9 @@ def long_date(day: date) -> str:
 def long_date_time(moment: datetime) -> str:
     """ "1 November 2026, 14:05"."""
     return f"{long_date(moment)}, {time_of_day(moment)}"
+
+
+def as_assumed(sentence: str) -> str:
+    """A sentence stating an answer nobody knew yet, said as the assumption it is."""
+    first = sentence[:1].lower() if sentence[1:2].islower() else sentence[:1]
+    return f"Assumed until confirmed: {first}{sentence[1:]}"

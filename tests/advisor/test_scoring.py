@@ -467,8 +467,8 @@ def test_sensitivity_names_the_answers_that_would_change_the_outcome() -> None:
     assert (item.stage, item.primary_approach) == (Stage.IMPROVE_PROMPT, Approach.SYSTEM_PROMPT)
     assert item.text == (
         "With at least 500 good examples covering the full range of inputs, the next step "
-        "would be to improve the prompt, with a tuning pilot once you find the budget for a "
-        "tuning pilot, still with system-prompt engineering."
+        "would be to improve the prompt, with a tuning pilot once the budget covers it, still "
+        "with system-prompt engineering."
     )
 
 
@@ -494,12 +494,12 @@ def test_sensitivity_keeps_only_changes_that_change_something() -> None:
 
 def test_the_headline_names_the_step_and_the_approach() -> None:
     assert recommend(example_answers("contract_review")).headline == (
-        "Fine-tuning is indicated, but first make the examples cover the full range of real "
-        "inputs and find the budget for a tuning pilot; keep system-prompt engineering "
-        "running meanwhile."
+        "Meet the fine-tuning prerequisites the gap calls for: make the examples cover the full "
+        "range of real inputs and find the budget for a tuning pilot; keep system-prompt "
+        "engineering running meanwhile."
     )
     assert recommend(example_answers("invoice_extraction")).headline.startswith(
-        "Cut the cost of few-shot prompting first"
+        "Improve few-shot prompting before training anything"
     )
 
 
@@ -570,7 +570,7 @@ def _decision(name: str) -> dict[str, object]:
 
 
 # Change the rules and this digest changes: bump RULESET_VERSION, then update both.
-PINNED_RULES = ("2026.12.1", "ee2e8be49cbdd67d")
+PINNED_RULES = ("2026.12.2", "58a6da36173b4991")
 
 
 def test_changed_rules_come_with_a_new_ruleset_version() -> None:
