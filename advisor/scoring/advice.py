@@ -13,6 +13,7 @@ from typing import Final, Literal
 from advisor.scoring.answers import Answers, Gap
 from advisor.scoring.catalogue import Catalogue, InferenceModel
 from advisor.scoring.contract import LeverDict, ReasonDict, WarningDict
+from advisor.scoring.currency import Currency
 from advisor.scoring.outcomes import PROMPTING_APPROACHES, Approach, Stage
 from advisor.scoring.rules import Scoring
 from advisor.scoring.tco import (
@@ -24,12 +25,13 @@ from advisor.scoring.tco import (
     traffic_of,
 )
 from advisor.scoring.thresholds import LONG_PROMPT_TOKENS
-from advisor.scoring.wording import long_date, usd
+from advisor.scoring.wording import long_date, money
 
 MAX_REASONS: Final = 6  # what a reader takes in; the full list of factors is in the appendix
-# A saving worth a line when the prompt already meets the bar: a tenth of the bill, $50 or more.
+# A saving worth a line when the prompt already meets the bar: a tenth of the bill, and at least
+# $50 a month (in US dollars, converted into the agency's currency).
 WORTHWHILE_SAVING_SHARE: Final = 0.1
-WORTHWHILE_SAVING: Final = 50.0
+WORTHWHILE_SAVING_USD: Final = 50.0
 
 type Stance = Literal["for", "against"]
 
@@ -110,9 +112,15 @@ class _Bill:
     inference: float
     traffic: Traffic
     batch: bool
+    currency: Currency
 
     def on(self, model: InferenceModel, prompt: float, *, cached: bool = True) -> float:
-        return prompt_inference(model, self.traffic, prompt, batch=self.batch, cached=cached)
+        return prompt_inference(
+            model, self.traffic, prompt, batch=self.batch, currency=self.currency, cached=cached
+        )
+
+    def money(self, amount: float) -> str:
+        return money(amount, self.currency.code)
 
 
 def _cheaper_model(bill: _Bill, current: InferenceModel | None) -> Lever | None:
@@ -124,7 +132,7 @@ def _cheaper_model(bill: _Bill, current: InferenceModel | None) -> Lever | None:
     return Lever(
         "cheaper_model",
         f"Moving from {current.label} to {bill.model.label} ({bill.model.provider}) would cut "
-        f"the model's bill from about {usd(today)} to {usd(bill.inference)} a month.",
+        f"the model's bill from about {bill.money(today)} to {bill.money(bill.inference)} a month.",
         today - bill.inference,
     )
 
@@ -139,7 +147,7 @@ def _caching(bill: _Bill) -> Lever | None:
     return Lever(
         "prompt_caching",
         f"The costs assume the {prompt:,}-token fixed prompt is cached, which saves about "
-        f"{usd(uncached - bill.inference)} a month: make sure caching is switched on.",
+        f"{bill.money(uncached - bill.inference)} a month: make sure caching is switched on.",
         uncached - bill.inference,
     )
 
@@ -152,7 +160,7 @@ def _batch(bill: _Bill) -> Lever | None:
     return Lever(
         "batch",
         f"If answers can wait a few hours, the provider's batch mode would cut about "
-        f"{usd(saving)} a month.",
+        f"{bill.money(saving)} a month.",
         saving,
     )
 
@@ -165,7 +173,7 @@ def _shorter_prompt(bill: _Bill) -> Lever | None:
     return Lever(
         "shorter_prompt",
         f"Halving the {prompt:,}-token fixed prompt (fewer or shorter examples, tighter "
-        f"guidelines) would save about {usd(saving)} a month and shorten every request.",
+        f"guidelines) would save about {bill.money(saving)} a month and shorten every request.",
         saving,
     )
 
@@ -195,6 +203,7 @@ def levers(
         cost.inference,
         traffic_of(answers),
         constraints.batch_allowed,
+        cost.currency,
     )
     found = [_cheaper_model(bill, current)]
     if wants_cost:
@@ -206,7 +215,8 @@ def levers(
     chosen = [lever for lever in found if lever is not None]
     if shipping:
         # When the prompt meets the bar, only savings worth a change are worth a line.
-        floor = max(WORTHWHILE_SAVING, WORTHWHILE_SAVING_SHARE * bill.inference)
+        worthwhile = cost.currency.from_usd(WORTHWHILE_SAVING_USD)
+        floor = max(worthwhile, WORTHWHILE_SAVING_SHARE * bill.inference)
         chosen = [lever for lever in chosen if (lever.saving_per_month or 0) >= floor]
     return tuple(chosen)
 
