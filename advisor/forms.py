@@ -2,14 +2,15 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any, Final, Self
 
 from django import forms
 from django.http import QueryDict
 
 from advisor import questionnaire
-from advisor.models import Assessment
+from advisor.models import Assessment, RateCard, figure_label
 from advisor.questionnaire import QUESTIONS, Question, Step, applicable_fields, estimate_tokens
 from advisor.scoring.answers import (
     ANSWER_FIELDS,
@@ -21,8 +22,10 @@ from advisor.scoring.answers import (
     shortfall_problems,
 )
 from advisor.scoring.answers_file import MAX_FILE_BYTES, UnreadableFile, read_answers_file
+from advisor.scoring.currency import CURRENCIES, MAX_PER_USD, US_DOLLARS
 from advisor.scoring.labels import field_choices
-from advisor.scoring.wording import rounded
+from advisor.scoring.prices import ASSUMPTION_SPECS, default_assumptions
+from advisor.scoring.wording import long_date, number, rounded
 
 SAMPLE_PROMPT_MAX_CHARS = 200_000
 # Separators people type in big numbers: "12,000", "12 000", "12_000", and a currency sign.
@@ -428,3 +431,115 @@ class ImportForm(forms.Form):
             return read_answers_file(upload.read(MAX_FILE_BYTES + 1))
         except UnreadableFile as error:
             raise forms.ValidationError(f"The file {error}.") from None
+
+
+# Separators and currency signs people type in an amount: "1,200", "1 200", "£95", "95 €".
+RATE_NOISE = re.compile(r"[,\s_$£€¥₹]")
+# Where each part of the rate card starts, in the order the engine lists its figures.
+RATE_CARD_SECTIONS: Final[Mapping[str, str]] = {
+    "labour_rate_per_hour": "Labour",
+    "example_curation_cost": "Training data",
+    "hours_per_prompt_change": "Change and upkeep",
+    "zero_shot_prompt_share": "Prompts and serving",
+    "pilot_weeks": "Delivery",
+}
+CHOOSE_CURRENCY = "Currency: choose one from the list."
+
+
+class RateField(forms.DecimalField):
+    """A number of the rate card; "1,200" and "£95" are understood. Error messages name the
+    field, as they are also listed at the top of the page."""
+
+    widget = forms.TextInput(
+        attrs={"inputmode": "decimal", "autocomplete": "off", "class": "form-control"}
+    )
+
+    def __init__(self, *, label: str, maximum: float, **kwargs: Any) -> None:
+        super().__init__(
+            label=label,
+            required=False,
+            min_value=0,
+            max_value=Decimal(str(maximum)),
+            error_messages={
+                "invalid": f"{label}: enter a number, such as 25 or 0.5.",
+                "min_value": f"{label}: enter 0 or more.",
+                "max_value": f"{label}: enter at most {number(maximum)}.",
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = RATE_NOISE.sub("", value)
+        return super().to_python(value)
+
+
+@dataclass(frozen=True)
+class RateRow:
+    """One figure as the rates page shows it: its box, unit, default and when it was set."""
+
+    field: forms.BoundField
+    unit: str
+    default: str
+    set_on: str
+
+
+class RateCardForm(forms.Form):
+    """The organization's currency, its rate to the US dollar, and every rate card figure;
+    a figure left blank takes the Advisor's default. The form reads the numbers; the rules
+    (a rate for any currency but US dollars, figures in range) are the service's."""
+
+    currency = forms.ChoiceField(
+        label="Currency",
+        choices=[(code, f"{info.name} ({code})") for code, info in CURRENCIES.items()],
+        help_text="Your rates, and every amount in new results (budgets included), are in it.",
+        error_messages={"required": CHOOSE_CURRENCY, "invalid_choice": CHOOSE_CURRENCY},
+        widget=forms.Select(attrs={"class": "form-select field-narrow"}),
+    )
+
+    def __init__(self, *args: Any, card: RateCard, **kwargs: Any) -> None:
+        rate = "" if card.currency == US_DOLLARS else f"{card.currency_per_usd.normalize():f}"
+        figures = {name: number(value) for name, value in card.set_values().items()}
+        kwargs["initial"] = {"currency": card.currency, "currency_per_usd": rate, **figures}
+        super().__init__(*args, **kwargs)
+        self.card = card
+        self.fields["currency_per_usd"] = RateField(
+            label="US dollar rate",
+            maximum=MAX_PER_USD,
+            help_text="How many units of your currency one US dollar buys, e.g. 0.79 for "
+            "pounds sterling. Model prices are in US dollars and convert at this rate. "
+            "Not needed for US dollars.",
+        )
+        for name, spec in ASSUMPTION_SPECS.items():
+            self.fields[name] = RateField(label=figure_label(name), maximum=spec.maximum)
+        for name, field in self.fields.items():
+            field.widget.attrs["aria-describedby"] = f"id_{name}_help"
+
+    def changes(self) -> dict[str, Any]:
+        """What to save, as `organization_update_rates`' keyword arguments."""
+        cleaned = self.cleaned_data
+        return {
+            "currency": cleaned["currency"],
+            "currency_per_usd": cleaned.get("currency_per_usd"),
+            "figures": {name: cleaned.get(name) for name in ASSUMPTION_SPECS},
+        }
+
+    def sections(self) -> list[tuple[str, list[RateRow]]]:
+        """Each part of the rate card with its figures, units and defaults in the currency
+        saved now."""
+        card = self.card
+        defaults = default_assumptions().in_currency(card.money())
+        sections: list[tuple[str, list[RateRow]]] = []
+        for name, spec in ASSUMPTION_SPECS.items():
+            if name in RATE_CARD_SECTIONS or not sections:
+                sections.append((RATE_CARD_SECTIONS.get(name, "Figures"), []))
+            set_on = card.set_on(name)
+            sections[-1][1].append(
+                RateRow(
+                    field=self[name],
+                    unit=spec.unit_in(card.currency),
+                    default=number(round(getattr(defaults, name), 4)),
+                    set_on=long_date(date.fromisoformat(set_on)) if set_on else "",
+                )
+            )
+        return sections
