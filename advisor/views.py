@@ -157,7 +157,7 @@ def assessment_review(request: OrganizationRequest, project_pk: int, pk: int) ->
         "project": assessment.project,
         "steps": questionnaire.STEPS,
         "steps_done": assessment.steps_done(),
-        "sections": answer_rows(assessment, errors=errors),
+        "sections": answer_rows(assessment, errors=errors, currency=assessment.currency),
         "errors": errors,
     }
     return render(request, "advisor/review.html", context)
@@ -192,7 +192,7 @@ def assessment_result(request: OrganizationRequest, project_pk: int, pk: int) ->
         "assessment": assessment,
         "project": assessment.project,
         **result_context(assessment, accent=request.membership.organization.brand_color),
-        "sections": answer_rows(assessment),
+        "sections": answer_rows(assessment, currency=assessment.currency),
     }
     return render(request, "advisor/result.html", context)
 

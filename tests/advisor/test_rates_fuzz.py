@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.forms import RATE_NOISE
+from advisor.forms import AMOUNT_NOISE
 from advisor.models import RateCard
 from advisor.scoring import ASSUMPTION_SPECS
 from advisor.scoring.currency import CURRENCIES, MAX_PER_USD
@@ -59,7 +59,7 @@ def snapshot() -> list[dict[str, object]]:
 
 def as_number(typed: str) -> float | None:
     """What the form makes of a typed figure: None for blank, the number otherwise."""
-    stripped = RATE_NOISE.sub("", typed)
+    stripped = AMOUNT_NOISE.sub("", typed)
     if not stripped:
         return None
     try:
