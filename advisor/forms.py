@@ -462,7 +462,7 @@ class ImportForm(forms.Form):
 
 # Where each part of the rate card starts, in the order the engine lists its figures.
 RATE_CARD_SECTIONS: Final[Mapping[str, str]] = {
-    "labour_rate_per_hour": "Labour",
+    "labour_rate_per_hour": "Labour and building",
     "example_curation_cost": "Training data",
     "hours_per_prompt_change": "Change and upkeep",
     "zero_shot_prompt_share": "Prompts and serving",
@@ -516,7 +516,10 @@ class RateCardForm(forms.Form):
 
     currency = forms.ChoiceField(
         label="Currency",
-        choices=[(code, f"{info.name} ({code})") for code, info in CURRENCIES.items()],
+        choices=[
+            (code, f"{info.name[0].upper()}{info.name[1:]} ({code})")
+            for code, info in CURRENCIES.items()
+        ],
         help_text="Your rates, and every amount in new results (budgets included), are in it.",
         error_messages={"required": CHOOSE_CURRENCY, "invalid_choice": CHOOSE_CURRENCY},
         widget=forms.Select(attrs={"class": "form-select field-narrow"}),

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from advisor import services
-from advisor.models import RateCard
+from advisor.models import Assessment, RateCard
 from projects.models import AuditEvent
 from tests.personas import Agency, submit
 
@@ -203,3 +203,15 @@ def test_a_figure_the_rate_card_no_longer_has_is_left_out(acme: Agency) -> None:
     figures = RateCard.of(acme.organization).assumptions()
     assert figures.labour_rate_per_hour == 95
     assert figures.pilot_weeks == 6
+
+
+@pytest.mark.django_db
+def test_a_result_stored_before_currencies_existed_reads_in_us_dollars(acme: Agency) -> None:
+    assessment = submit(acme)
+    stored = dict(assessment.recommendation)
+    del stored["currency"], stored["exchange_rate"]
+    assessment.recommendation = stored
+    assessment.save()
+    set_rates(acme, currency="GBP", per_usd=0.8)
+
+    assert Assessment.objects.get(pk=assessment.pk).currency == "USD"
