@@ -520,7 +520,8 @@ class RateCardForm(forms.Form):
             (code, f"{info.name[0].upper()}{info.name[1:]} ({code})")
             for code, info in CURRENCIES.items()
         ],
-        help_text="Your rates, and every amount in new results (budgets included), are in it.",
+        help_text="Your rates, and every amount in new results (budgets included), are in it. "
+        "If you change it, check your amounts below: they are read in the new currency.",
         error_messages={"required": CHOOSE_CURRENCY, "invalid_choice": CHOOSE_CURRENCY},
         widget=forms.Select(attrs={"class": "form-select field-narrow"}),
     )

@@ -276,10 +276,14 @@ def organization_update_rates(
         raise ValidationError(errors)
     today = today or timezone.localdate()
     card, _ = RateCard.objects.select_for_update().get_or_create(organization=organization)
+    # In another currency, an amount of money is a new figure even if its number is the same.
+    restated = {name for name, spec in ASSUMPTION_SPECS.items() if spec.is_money}
+    if currency == card.currency:
+        restated = set()
     if (currency, rate) != (card.currency, card.currency_per_usd):
         card.currency, card.currency_per_usd = currency, rate
         card.rate_set_on = None if currency == US_DOLLARS else today
-    kept = card.set_values()
+    kept = {name: v for name, v in card.set_values().items() if name not in restated}
     card.figures = {
         name: {
             "value": float(value),

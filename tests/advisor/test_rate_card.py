@@ -70,6 +70,18 @@ def test_each_figure_keeps_the_day_it_was_set_until_it_changes(acme: Agency) -> 
         "pilot_weeks": {"value": 10.0, "set_on": "2026-12-02"},
     }
     assert card.rate_set_on == DAY  # the same rate, so the same day
+    # In euros, 95 an hour is a new figure; 10 weeks are still 10 weeks.
+    euros = set_rates(
+        acme,
+        currency="EUR",
+        per_usd=0.9,
+        figures={"labour_rate_per_hour": 95, "pilot_weeks": 10},
+        today=date(2026, 12, 3),
+    )
+    assert euros.figures == {
+        "labour_rate_per_hour": {"value": 95.0, "set_on": "2026-12-03"},
+        "pilot_weeks": {"value": 10.0, "set_on": "2026-12-02"},
+    }
     assert set_rates(acme, per_usd=0.79, today=NEXT_DAY).rate_set_on == NEXT_DAY
     # Back to dollars: no rate to date, and every figure left blank is the default again.
     dollars = set_rates(acme, currency="USD", per_usd=None, today=NEXT_DAY)
