@@ -16,7 +16,8 @@ from typing import Final, Literal
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from advisor.scoring.wording import count, usd
+from advisor.scoring.currency import US_DOLLARS, currency_info
+from advisor.scoring.wording import count, money, with_sign
 
 type Emphasis = Literal["primary", "hybrid", "none"]
 
@@ -71,7 +72,7 @@ class ScoreBar:
 
 @dataclass(frozen=True, slots=True)
 class CostSeries:
-    """One approach's cumulative cost in USD at the end of each month.
+    """One approach's cumulative cost (in the chart's currency) at the end of each month.
 
     `points[0]` is the one-off cost at launch and `points[-1]` the total at the horizon, so the
     horizon is `len(points) - 1` months. A cost can jump in any month (a retraining cycle, say).
@@ -98,8 +99,8 @@ def tint(colour: str, *, towards_white: float = HYBRID_TINT) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in channels)
 
 
-def compact_usd(amount: float) -> str:
-    """Format dollars for an axis or legend: $0, $999, $25k, $1.2M, $3B."""
+def compact_money(amount: float, currency: str = US_DOLLARS) -> str:
+    """Format an amount for an axis or legend: $0, $999, $25k, £1.2M, 3B CHF."""
     if math.isnan(amount):
         raise ValueError("An amount of money cannot be NaN.")
     amount = max(amount, 0.0)
@@ -107,8 +108,13 @@ def compact_usd(amount: float) -> str:
         for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
             scaled = round(amount / size, 1)
             if scaled >= 1:
-                return f"${_trim(scaled)}{suffix}"
-    return f"${_trim(round(amount, 1))}"
+                return with_sign(f"{_trim(scaled)}{suffix}", currency)
+    return with_sign(_trim(round(amount, 1)), currency)
+
+
+def compact_usd(amount: float) -> str:
+    """`compact_money` in US dollars: $0, $999, $25k, $1.2M, $3B."""
+    return compact_money(amount, US_DOLLARS)
 
 
 def money_ticks(maximum: float) -> list[float]:
@@ -223,8 +229,10 @@ def cost_over_time_svg(
     *,
     accent: str = DEFAULT_ACCENT,
     title: str = "Cumulative cost over time",
+    currency: str = US_DOLLARS,
 ) -> SafeString:
-    """One line per approach of its cumulative cost, month by month, from month 0 to the horizon.
+    """One line per approach of its cumulative cost, month by month, from month 0 to the horizon,
+    amounts in `currency` (an ISO 4217 code).
 
     Every series must have the same number of points, at least two; the horizon is one less.
     """
@@ -247,7 +255,7 @@ def cost_over_time_svg(
     for value in ticks:
         y = y_at(value)
         parts.append(_line(left, y, right, y, stroke=AXIS if value == 0 else GRID))
-        label = compact_usd(value)
+        label = compact_money(value, currency)
         parts.append(_text(left - 8, y + 4, label, size=TICK_SIZE, anchor="end", fill=MUTED))
     for month in month_ticks(months):
         x = x_at(month)
@@ -318,7 +326,7 @@ def cost_over_time_svg(
                 _dash_attribute(dashes),
             )
         )
-        amount = compact_usd(points[-1])
+        amount = compact_money(points[-1], currency)
         bold = item.emphasis == "primary"
         room = column_width - 40 - _text_width(amount, LABEL_SIZE, bold=bold) - 22
         label = _fit(_plain(item.label), room, LABEL_SIZE, bold=bold)
@@ -326,11 +334,11 @@ def cost_over_time_svg(
         parts.append(_text(x + column_width - 14, y + 4, amount, anchor="end", bold=bold))
 
     summaries = [
-        f"{_plain(item.label)}: {usd(points[0])} up front, "
-        f"{usd(points[-1])} in total{_emphasis_note(item.emphasis)}"
+        f"{_plain(item.label)}: {money(points[0], currency)} up front, "
+        f"{money(points[-1], currency)} in total{_emphasis_note(item.emphasis)}"
         for item, points in lines
     ]
-    desc = f"Cumulative cost in US dollars over {_months(months)}. "
+    desc = f"Cumulative cost in {currency_info(currency).name} over {_months(months)}. "
     desc += ("; ".join(summaries) + ".") if summaries else "No approaches to show."
     height = legend_top + 12 + rows * 24 + (4 if lines else -20)
     return _svg(height=height, title=title, desc=desc, body=parts)

@@ -2,14 +2,15 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any, Final, Self
 
 from django import forms
 from django.http import QueryDict
 
 from advisor import questionnaire
-from advisor.models import Assessment
+from advisor.models import Assessment, RateCard, figure_label
 from advisor.questionnaire import QUESTIONS, Question, Step, applicable_fields, estimate_tokens
 from advisor.scoring.answers import (
     ANSWER_FIELDS,
@@ -21,12 +22,16 @@ from advisor.scoring.answers import (
     shortfall_problems,
 )
 from advisor.scoring.answers_file import MAX_FILE_BYTES, UnreadableFile, read_answers_file
+from advisor.scoring.currency import CURRENCIES, MAX_PER_USD, US_DOLLARS, currency_info
 from advisor.scoring.labels import field_choices
-from advisor.scoring.wording import rounded
+from advisor.scoring.prices import ASSUMPTION_SPECS, default_assumptions
+from advisor.scoring.wording import long_date, number, rounded, with_sign
 
 SAMPLE_PROMPT_MAX_CHARS = 200_000
 # Separators people type in big numbers: "12,000", "12 000", "12_000", and a currency sign.
 NUMBER_NOISE = re.compile(r"[,\s_$]")
+# The same, and the signs of the currencies amounts are typed in: "£95", "95 €", "$1,200".
+AMOUNT_NOISE = re.compile(r"[,\s_$£€¥₹]")
 
 
 class WholeNumberField(forms.IntegerField):
@@ -47,9 +52,10 @@ class WholeNumberField(forms.IntegerField):
 
 
 class AmountField(forms.DecimalField):
-    """A US-dollar amount; "$12,500.50" is understood. Stored as a plain number."""
+    """An amount in the organization's currency; "$12,500.50" or "£12,500" is understood.
+    Stored as a plain number."""
 
-    default_error_messages = {"invalid": "Enter an amount in dollars, such as 25000."}
+    default_error_messages = {"invalid": "Enter an amount, such as 25000."}
 
     widget = forms.TextInput(
         attrs={"inputmode": "decimal", "autocomplete": "off", "class": "form-control"}
@@ -60,7 +66,7 @@ class AmountField(forms.DecimalField):
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
-            value = NUMBER_NOISE.sub("", value)
+            value = AMOUNT_NOISE.sub("", value)
         return super().to_python(value)
 
 
@@ -79,8 +85,9 @@ class MeasureField(forms.DecimalField):
         return super().to_python(value)
 
 
-# The wizard's words for each unit, beside a number box.
-UNIT_WORDS = {"percent": "percent", "milliseconds": "milliseconds", "USD per request": "dollars"}
+# The wizard's words for each unit, beside a number box; amounts in the organization's currency.
+MONEY_PER_REQUEST = "USD per request"
+UNIT_WORDS = {"percent": "percent", "milliseconds": "milliseconds"}
 NO_UNIT_WORD = "value"
 AMOUNT_UNITS = frozenset({"USD", "USD per month"})
 # More choices than this are a drop-down rather than a list of radio buttons.
@@ -110,9 +117,15 @@ def _yes_no_or_unknown(value: str) -> bool | str:
     return value if value == DONT_KNOW else value == "yes"
 
 
-def _form_field(spec: FieldSpec, question: Question) -> forms.Field:
+def money_word(currency: str) -> str:
+    """What the wizard calls amounts of a currency beside a number box: "dollars", "euros"."""
+    return "dollars" if currency == US_DOLLARS else currency_info(currency).name
+
+
+def _form_field(spec: FieldSpec, question: Question, currency: str) -> forms.Field:
+    amount = question.unit in AMOUNT_UNITS
     common: dict[str, Any] = {
-        "label": question.label,
+        "label": f"{question.label} ({currency})" if amount else question.label,
         "help_text": question.help,
         "error_messages": {"required": REQUIRED},
     }
@@ -142,10 +155,10 @@ def _form_field(spec: FieldSpec, question: Question) -> forms.Field:
                 required=not spec.nullable,
                 **common,
             )
-        case FieldKind.NUMBER if question.unit in AMOUNT_UNITS:
+        case FieldKind.NUMBER if amount:
             common["error_messages"] |= {
-                "min_value": "Enter an amount of $0 or more.",
-                "max_value": f"Enter at most ${rounded(spec.maximum or 0)}.",
+                "min_value": f"Enter an amount of {with_sign('0', currency)} or more.",
+                "max_value": f"Enter at most {with_sign(rounded(spec.maximum or 0), currency)}.",
             }
             return AmountField(min_value=spec.minimum, max_value=spec.maximum, **common)
         case FieldKind.NUMBER:
@@ -229,10 +242,13 @@ class AskedQuestion:
     unit_words: str = ""
 
 
-def _unit_words() -> str:
+def _unit_word(unit: str, currency: str) -> str:
+    return money_word(currency) if unit == MONEY_PER_REQUEST else UNIT_WORDS.get(unit, NO_UNIT_WORD)
+
+
+def _unit_words(currency: str) -> str:
     words = {
-        metric: UNIT_WORDS.get(unit, NO_UNIT_WORD)
-        for metric, unit in questionnaire.metric_units().items()
+        metric: _unit_word(unit, currency) for metric, unit in questionnaire.metric_units().items()
     }
     return json.dumps({**words, "": NO_UNIT_WORD})
 
@@ -252,18 +268,29 @@ class StepForm(forms.Form):
         *args: Any,
         step: Step,
         active: Sequence[str] | None = None,
+        currency: str = US_DOLLARS,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.step = step
+        self.currency = currency
         fields = step.fields
         # Every question of the step is shown; only the ones that apply are validated and kept.
         self.answer_fields = tuple(fields)
         self.active_fields = tuple(fields if active is None else active)
         for name in fields:
             question = QUESTIONS[name]
-            field = _form_field(ANSWER_FIELDS[name], question)
+            field = _form_field(ANSWER_FIELDS[name], question, currency)
             field.unit = question.unit  # type: ignore[attr-defined]
+            if question.unit in AMOUNT_UNITS:
+                # Beside the box: "£ [ ] GBP", "£ [ ] per month", "[ ] CHF per month".
+                info = currency_info(currency)
+                per_month = " per month" if question.unit.endswith("per month") else ""
+                before, after = (info.sign, "") if info.sign_first else ("", info.sign)
+                if not per_month and info.sign_first:
+                    after = currency
+                field.sign_before = before  # type: ignore[attr-defined]
+                field.unit_after = f"{after}{per_month}".strip()  # type: ignore[attr-defined]
             field.required = field.required and name in self.active_fields
             self.fields[name] = field
             if question.can_be_unknown and isinstance(field, WholeNumberField):
@@ -285,7 +312,7 @@ class StepForm(forms.Form):
     @classmethod
     def shown(cls, step: Step, assessment: Assessment) -> Self:
         """The step as the draft stores it, "don't know"s and values not yet valid included."""
-        return cls(initial=_initial(step, assessment), step=step)
+        return cls(initial=_initial(step, assessment), step=step, currency=assessment.currency)
 
     @classmethod
     def posted(cls, step: Step, data: QueryDict, assessment: Assessment) -> Self:
@@ -297,7 +324,10 @@ class StepForm(forms.Form):
             data["prompt_tokens"] = str(estimate)
         posted = {field: data.get(field) for field in step.fields if field in data}
         form = cls(
-            data, step=step, active=applicable_fields(step, {**assessment.answers, **posted})
+            data,
+            step=step,
+            active=applicable_fields(step, {**assessment.answers, **posted}),
+            currency=assessment.currency,
         )
         form.action, form.estimate = action, estimate
         form.is_valid()
@@ -329,8 +359,8 @@ class StepForm(forms.Form):
                 unit = questionnaire.unit_of(name, answers)
                 shown = replace(
                     shown,
-                    unit_word=UNIT_WORDS.get(unit, NO_UNIT_WORD),
-                    unit_words=_unit_words(),
+                    unit_word=_unit_word(unit, self.currency),
+                    unit_words=_unit_words(self.currency),
                 )
             asked.append(shown)
         return asked
@@ -428,3 +458,117 @@ class ImportForm(forms.Form):
             return read_answers_file(upload.read(MAX_FILE_BYTES + 1))
         except UnreadableFile as error:
             raise forms.ValidationError(f"The file {error}.") from None
+
+
+# Where each part of the rate card starts, in the order the engine lists its figures.
+RATE_CARD_SECTIONS: Final[Mapping[str, str]] = {
+    "labour_rate_per_hour": "Labour and building",
+    "example_curation_cost": "Training data",
+    "hours_per_prompt_change": "Change and upkeep",
+    "zero_shot_prompt_share": "Prompts and serving",
+    "pilot_weeks": "Delivery",
+}
+CHOOSE_CURRENCY = "Currency: choose one from the list."
+
+
+class RateField(forms.DecimalField):
+    """A number of the rate card; "1,200" and "£95" are understood. Error messages name the
+    field, as they are also listed at the top of the page."""
+
+    widget = forms.TextInput(
+        attrs={"inputmode": "decimal", "autocomplete": "off", "class": "form-control"}
+    )
+
+    def __init__(self, *, label: str, maximum: float, **kwargs: Any) -> None:
+        super().__init__(
+            label=label,
+            required=False,
+            min_value=0,
+            max_value=Decimal(str(maximum)),
+            error_messages={
+                "invalid": f"{label}: enter a number, such as 25 or 0.5.",
+                "min_value": f"{label}: enter 0 or more.",
+                "max_value": f"{label}: enter at most {number(maximum)}.",
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = AMOUNT_NOISE.sub("", value)
+        return super().to_python(value)
+
+
+@dataclass(frozen=True)
+class RateRow:
+    """One figure as the rates page shows it: its box, unit, default and when it was set."""
+
+    field: forms.BoundField
+    unit: str
+    default: str
+    set_on: str
+
+
+class RateCardForm(forms.Form):
+    """The organization's currency, its rate to the US dollar, and every rate card figure;
+    a figure left blank takes the Advisor's default. The form reads the numbers; the rules
+    (a rate for any currency but US dollars, figures in range) are the service's."""
+
+    currency = forms.ChoiceField(
+        label="Currency",
+        choices=[
+            (code, f"{info.name[0].upper()}{info.name[1:]} ({code})")
+            for code, info in CURRENCIES.items()
+        ],
+        help_text="Your rates, and every amount in new results (budgets included), are in it. "
+        "If you change it, check your amounts below: they are read in the new currency.",
+        error_messages={"required": CHOOSE_CURRENCY, "invalid_choice": CHOOSE_CURRENCY},
+        widget=forms.Select(attrs={"class": "form-select field-narrow"}),
+    )
+
+    def __init__(self, *args: Any, card: RateCard, **kwargs: Any) -> None:
+        rate = "" if card.currency == US_DOLLARS else f"{card.currency_per_usd.normalize():f}"
+        figures = {name: number(value) for name, value in card.set_values().items()}
+        kwargs["initial"] = {"currency": card.currency, "currency_per_usd": rate, **figures}
+        super().__init__(*args, **kwargs)
+        self.card = card
+        self.fields["currency_per_usd"] = RateField(
+            label="US dollar rate",
+            maximum=MAX_PER_USD,
+            help_text="How many units of your currency one US dollar buys, e.g. 0.79 for "
+            "pounds sterling. Model prices are in US dollars and convert at this rate. "
+            "Not needed for US dollars.",
+        )
+        for name, spec in ASSUMPTION_SPECS.items():
+            self.fields[name] = RateField(label=figure_label(name), maximum=spec.maximum)
+        for name, field in self.fields.items():
+            field.widget.attrs["aria-describedby"] = f"id_{name}_help"
+
+    def changes(self) -> dict[str, Any]:
+        """What to save, as `organization_update_rates`' keyword arguments."""
+        cleaned = self.cleaned_data
+        return {
+            "currency": cleaned["currency"],
+            "currency_per_usd": cleaned.get("currency_per_usd"),
+            "figures": {name: cleaned.get(name) for name in ASSUMPTION_SPECS},
+        }
+
+    def sections(self) -> list[tuple[str, list[RateRow]]]:
+        """Each part of the rate card with its figures, units and defaults in the currency
+        saved now."""
+        card = self.card
+        defaults = default_assumptions().in_currency(card.money())
+        sections: list[tuple[str, list[RateRow]]] = []
+        for name, spec in ASSUMPTION_SPECS.items():
+            if name in RATE_CARD_SECTIONS or not sections:
+                sections.append((RATE_CARD_SECTIONS.get(name, "Figures"), []))
+            set_on = card.set_on(name)
+            sections[-1][1].append(
+                RateRow(
+                    field=self[name],
+                    unit=spec.unit_in(card.currency),
+                    default=number(round(getattr(defaults, name), 4)),
+                    set_on=long_date(date.fromisoformat(set_on)) if set_on else "",
+                )
+            )
+        return sections

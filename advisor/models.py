@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
@@ -9,6 +10,13 @@ from django.urls import reverse
 from advisor import questionnaire
 from advisor.scoring.answers import ANSWER_FIELDS, InvalidAnswers, parse_answers
 from advisor.scoring.contract import CostSnapshotDict, RecommendationDict
+from advisor.scoring.currency import US_DOLLAR, US_DOLLARS, Currency
+from advisor.scoring.prices import (
+    ASSUMPTION_SPECS,
+    Assumptions,
+    check_assumption_overrides,
+    default_assumptions,
+)
 
 if TYPE_CHECKING:
     from projects.models import Organization
@@ -153,3 +161,83 @@ class Assessment(models.Model):
         except InvalidAnswers as invalid:
             errors.update({f: m for f, m in invalid.errors.items() if f not in errors})
         return errors
+
+    @property
+    def currency(self) -> str:
+        """The currency of its amounts and budgets: as frozen with the result once submitted
+        (US dollars before currencies existed), the organization's while a draft."""
+        if self.recommendation is not None:
+            code = self.recommendation.get("currency", US_DOLLARS)
+            return code if isinstance(code, str) else US_DOLLARS
+        return RateCard.of(self.project.client.organization).currency
+
+
+def figure_label(name: str) -> str:
+    """A rate card figure as a form and its messages name it: what it is, in words."""
+    return ASSUMPTION_SPECS[name].description.removesuffix(".")
+
+
+class RateCard(models.Model):
+    """An agency's own rate card: the currency it plans in, how many units of it one US dollar
+    buys (the model catalogue prices in dollars), and the figures it sets instead of the
+    Advisor's defaults, amounts in its currency, each with the day it was set."""
+
+    organization = models.OneToOneField(
+        "projects.Organization", on_delete=models.CASCADE, related_name="rate_card"
+    )
+    # An ISO 4217 code of CURRENCIES; the service that writes it checks.
+    currency = models.CharField(max_length=3, default=US_DOLLARS)
+    currency_per_usd = models.DecimalField(max_digits=16, decimal_places=6, default=Decimal(1))
+    rate_set_on = models.DateField(null=True, blank=True)
+    # {figure name: {"value": 95.0, "set_on": "2026-12-01"}}; only names in ASSUMPTION_SPECS.
+    figures = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Rate card of {self.organization}"
+
+    @classmethod
+    def of(cls, organization: Organization) -> RateCard:
+        """The organization's rate card; the Advisor's defaults in US dollars (unsaved) if it
+        has not set one."""
+        return cls.objects.filter(organization=organization).first() or cls(
+            organization=organization
+        )
+
+    def money(self) -> Currency:
+        """The currency and its dated rate, as the engine takes them."""
+        if self.currency == US_DOLLARS:
+            return US_DOLLAR
+        as_of = self.rate_set_on.isoformat() if self.rate_set_on else None
+        return Currency(self.currency, float(self.currency_per_usd), as_of)
+
+    def set_values(self) -> dict[str, float]:
+        """The figures the agency set, by name (names the rate card no longer has left out)."""
+        values = {name: entry.get("value") for name, entry in self._entries().items()}
+        valid, _ = check_assumption_overrides(values)
+        return valid
+
+    def set_on(self, name: str) -> str | None:
+        """The day a figure was set (ISO), if the agency set it."""
+        day = self._entries().get(name, {}).get("set_on")
+        return day if isinstance(day, str) else None
+
+    def _entries(self) -> dict[str, dict[str, Any]]:
+        figures = self.figures if isinstance(self.figures, dict) else {}
+        return {
+            name: entry
+            for name, entry in figures.items()
+            if name in ASSUMPTION_SPECS and isinstance(entry, dict)
+        }
+
+    def assumptions(self) -> Assumptions:
+        """The figures a new result uses: the defaults converted into the agency's currency,
+        then each figure it set, dated, as its own rate card's."""
+        figures = default_assumptions().in_currency(self.money())
+        source = f"{self.organization.name}'s rate card"
+        by_day: dict[str | None, dict[str, float]] = {}
+        for name, value in self.set_values().items():
+            by_day.setdefault(self.set_on(name), {})[name] = value
+        for day, values in sorted(by_day.items(), key=lambda item: item[0] or ""):
+            figures = figures.with_overrides(values, source=source, as_of=day)
+        return figures

@@ -36,13 +36,15 @@ from advisor.scoring import (
     choice_label,
 )
 from advisor.scoring.contract import CostSnapshotDict, PricedOnDict, RecommendationDict
+from advisor.scoring.currency import US_DOLLARS, currency_info
 from advisor.scoring.wording import (
     listing,
     long_date,
+    money,
+    money_cents,
     number,
     singular,
-    usd,
-    usd_cents,
+    with_sign,
     with_unit,
 )
 
@@ -83,8 +85,11 @@ def choice_text(field: str, value: object) -> str:
     return _as_stored(value)
 
 
-def format_answer(field: str, value: object, *, unit: str | None = None) -> str:
-    """One answer as a person reads it, with its unit (the question's, unless given).
+def format_answer(
+    field: str, value: object, *, unit: str | None = None, currency: str = US_DOLLARS
+) -> str:
+    """One answer as a person reads it, with its unit (the question's, unless given); an
+    amount of money in `currency`.
 
     Never raises: a value the contract does not allow is shown as it was stored, so no stored
     answer can break a page or a report.
@@ -104,32 +109,35 @@ def format_answer(field: str, value: object, *, unit: str | None = None) -> str:
         case FieldKind.BOOLEAN if isinstance(value, bool):
             return "Yes" if value else "No"
         case FieldKind.NUMBER if isinstance(value, int | float) and _is_number(value):
-            return _measure(value, unit)
+            return _measure(value, unit, currency)
         case FieldKind.INTEGER if isinstance(value, int) and _is_number(value):
             return with_unit(value, unit)
     return _as_stored(value)
 
 
-def _measure(value: float, unit: str) -> str:
-    """A number in its unit: "$12,500", "85%", "$0.004 per request", "2,400 milliseconds"."""
+def _measure(value: float, unit: str, currency: str) -> str:
+    """A number in its unit: "$12,500", "85%", "£0.004 per request", "2,400 milliseconds".
+    Amounts of money are in `currency`: the answers' units name dollars, the contract's
+    default."""
     match unit:
         case "USD" | "USD per month":
-            return usd_cents(value)
+            return money_cents(value, currency)
         case "percent":
             return f"{number(value)}%"
         case "USD per request":
-            return f"${number(value)} per request"
+            return f"{with_sign(number(value), currency)} per request"
         case "":
             return number(value)
     return f"{number(value)} {singular(unit) if value == 1 else unit}"
 
 
-def display_answer(answers: Mapping[str, Any], field: str) -> str:
-    """An answer as shown to people; a "don't know" shows the value that was assumed, and an
-    optional answer not given yet its default."""
+def display_answer(answers: Mapping[str, Any], field: str, *, currency: str = US_DOLLARS) -> str:
+    """An answer as shown to people, amounts in `currency`; a "don't know" shows the value
+    that was assumed, and an optional answer not given yet its default."""
     spec = ANSWER_FIELDS.get(field)
     value = answers.get(field, spec.default if spec and spec.optional else None)
-    shown = format_answer(field, value, unit=questionnaire.unit_of(field, answers))
+    unit = questionnaire.unit_of(field, answers)
+    shown = format_answer(field, value, unit=unit, currency=currency)
     unknown = answers.get(UNKNOWN_KEY)
     is_unknown = isinstance(unknown, list) and field in unknown
     return f"Don't know (assumed: {shown})" if is_unknown else shown
@@ -139,11 +147,14 @@ DEFAULT_NOTE = "not answered yet: the default"
 
 
 def answer_rows(
-    assessment: Assessment, *, errors: Mapping[str, str] | None = None
+    assessment: Assessment,
+    *,
+    errors: Mapping[str, str] | None = None,
+    currency: str = US_DOLLARS,
 ) -> list[tuple[questionnaire.Step, list[AnswerRow]]]:
-    """Every applicable question per step, with its answer (or why it is missing); an optional
-    answer the assessment does not hold (it was stored before the question existed) shows its
-    default, saying so."""
+    """Every applicable question per step, with its answer (or why it is missing), amounts in
+    `currency` (the assessment's); an optional answer the assessment does not hold (it was
+    stored before the question existed) shows its default, saying so."""
     errors = errors or {}
     sections = []
     for step in questionnaire.STEPS:
@@ -154,10 +165,10 @@ def answer_rows(
                 typed = _as_stored(assessment.pending_inputs[field])
                 rows.append(AnswerRow(field, label, typed, "not a valid answer yet"))
             elif field in assessment.answers:
-                value = display_answer(assessment.answers, field)
+                value = display_answer(assessment.answers, field, currency=currency)
                 rows.append(AnswerRow(field, label, value, errors.get(field, "")))
             elif ANSWER_FIELDS[field].optional:
-                value = display_answer(assessment.answers, field)
+                value = display_answer(assessment.answers, field, currency=currency)
                 rows.append(AnswerRow(field, label, value, errors.get(field, ""), DEFAULT_NOTE))
             else:
                 rows.append(AnswerRow(field, label, "Not answered", "missing"))
@@ -175,6 +186,7 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
     """Everything the result page and the report show, from the frozen snapshot."""
     result: RecommendationDict = assessment.result
     costs: CostSnapshotDict = assessment.cost_snapshot
+    currency = assessment.currency
     primary = Approach(result["primary_approach"])
     hybrid_keys = {part["approach"] for part in result["hybrid"]}
     horizons = sorted(costs["horizons"], key=int)
@@ -220,6 +232,7 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
             for approach in Approach
         ],
         accent=accent,
+        currency=currency,
     )
     reasons = result.get("reasons", [])
     return {
@@ -227,6 +240,9 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
             {"approaches": listing(labels), "on": on} for on, labels in priced_on.items()
         ],
         "result": result,
+        "currency": currency,
+        "currency_name": currency_info(currency).name,
+        "conversion": _conversion(result, currency),
         "headline": result["headline"],
         "reasons_for": [r["text"] for r in reasons if r["stance"] == "for"],
         "reasons_against": [r["text"] for r in reasons if r["stance"] == "against"],
@@ -257,6 +273,26 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
     }
 
 
+def _conversion(result: RecommendationDict, currency: str) -> str:
+    """How the catalogue's US-dollar prices became the result's currency: "" in dollars."""
+    rate = result.get("exchange_rate")
+    if currency == US_DOLLARS or not isinstance(rate, dict):
+        return ""
+    per_usd = rate.get("per_usd")
+    as_of = rate.get("as_of")
+    if not isinstance(per_usd, int | float) or isinstance(per_usd, bool):
+        return ""
+    text = (
+        f"Amounts are in {currency_info(currency).name}. Model prices, listed in US dollars, "
+        f"were converted at {per_usd:,.10g} {currency} per US dollar"
+    )
+    try:
+        when = f", the rate set on {_day(as_of)}" if isinstance(as_of, str) else ""
+    except ValueError:  # a stored date that does not read as one
+        when = ""
+    return f"{text}{when}."
+
+
 def _priced_on(priced: PricedOnDict | None) -> str:
     """ "GPT-6 Luna (OpenAI), prices as of 29 November 2026; retired ..." for a cost row."""
     if priced is None:
@@ -276,14 +312,16 @@ def _day(iso: str) -> str:
 
 def comparison(older: Assessment, newer: Assessment) -> dict[str, Any]:
     """What changed between two submitted assessments: answers, outcome, scores and costs."""
+    was, now = older.currency, newer.currency
     changed_answers = [
         {
             "label": questionnaire.QUESTIONS[field].label,
-            "before": display_answer(older.answers, field),
-            "after": display_answer(newer.answers, field),
+            "before": display_answer(older.answers, field, currency=was),
+            "after": display_answer(newer.answers, field, currency=now),
         }
         for field in ANSWER_FIELDS
-        if display_answer(older.answers, field) != display_answer(newer.answers, field)
+        if display_answer(older.answers, field, currency=was)
+        != display_answer(newer.answers, field, currency=now)
     ]
     before, after = older.result, newer.result
     horizon = max(older.cost_snapshot["horizons"], key=int)
@@ -299,8 +337,11 @@ def comparison(older: Assessment, newer: Assessment) -> dict[str, Any]:
                 "delta": after["scores"][approach.value] - before["scores"][approach.value],
                 "cost_before": old_cost,
                 "cost_after": new_cost,
-                "cost_after_text": usd(new_cost),
-                "cost_delta_text": usd(new_cost - old_cost, signed=True),
+                "cost_after_text": money(new_cost, now),
+                # Amounts in two currencies do not subtract: the agency changed its currency.
+                "cost_delta_text": money(new_cost - old_cost, now, signed=True)
+                if was == now
+                else f"was {money(old_cost, was)}",
             }
         )
     outcome = [
@@ -326,6 +367,8 @@ def comparison(older: Assessment, newer: Assessment) -> dict[str, Any]:
         },
         {"label": "Rules version", "before": older.ruleset_version, "after": newer.ruleset_version},
     ]
+    if was != now:
+        outcome.append({"label": "Currency", "before": was, "after": now})
     return {
         "changed_answers": changed_answers,
         "outcome": outcome,

@@ -67,7 +67,7 @@ class Step:
 
 METRIC_UNITS_HELP: Final = (
     "In the metric's unit: percent for format compliance, accuracy and consistency; "
-    "milliseconds for response time; dollars for cost per request."
+    "milliseconds for response time; your agency's currency for cost per request."
 )
 
 STEPS: Final[tuple[Step, ...]] = (

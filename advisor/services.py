@@ -1,25 +1,30 @@
 """Writes to assessments: one named function each, in a transaction, with its audit event."""
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from advisor.models import Assessment
+from advisor.models import Assessment, RateCard, figure_label
 from advisor.questionnaire import QUESTIONNAIRE_VERSION, Step
 from advisor.scoring import (
+    ASSUMPTION_SPECS,
     UNKNOWABLE_FIELDS,
     UNKNOWN_KEY,
     cost_snapshot,
-    default_assumptions,
     parse_answers,
     recommend,
 )
 from advisor.scoring.answers import InvalidAnswers
-from projects.models import AuditEvent, Project
+from advisor.scoring.currency import CURRENCIES, MAX_PER_USD, US_DOLLARS
+from advisor.scoring.wording import number
+from projects.models import AuditEvent, Organization, Project
 from projects.services import audit_record
 
 # The horizons the result page and the report compare costs over.
@@ -156,6 +161,8 @@ def assessment_submit(
     The plan the costs cover starts on `plan_starts` (today by default): models and offers that
     end during it are priced with their migration.
 
+    Amounts are in the organization's currency, priced with its rate card.
+
     Raises `InvalidAnswers` naming every answer that is missing, wrong or still waiting to be
     corrected (typed but not valid), and `ProjectArchived` when the project is archived.
     """
@@ -171,7 +178,8 @@ def assessment_submit(
     if errors := current.validation_errors():
         raise InvalidAnswers(errors)
     answers, _ = parse_answers(current.engine_input())
-    assumptions = default_assumptions()
+    # The agency's rate card and currency as they are now; the result keeps them for good.
+    assumptions = RateCard.of(current.project.client.organization).assumptions()
     recommendation = recommend(
         answers, assumptions=assumptions, today=plan_starts or timezone.localdate()
     )
@@ -201,3 +209,95 @@ def assessment_import(*, project: Project, data: object, by: User) -> Assessment
     assessment = _open_draft(project=project, by=by, answers=answers.to_dict(), based_on=None)
     _audit(assessment, by, AuditEvent.Action.IMPORTED)
     return assessment
+
+
+RATE_PLACES = Decimal("0.000001")  # as the rate card stores it
+
+
+def _rate(currency: str, per_usd: object) -> Decimal | str:
+    """The rate to store (1 for US dollars), or what is wrong with it."""
+    if currency == US_DOLLARS:
+        return Decimal(1)
+    name = CURRENCIES[currency].name
+    try:
+        rate = Decimal(str(per_usd)) if isinstance(per_usd, int | float | Decimal) else None
+    except InvalidOperation:
+        rate = None
+    if rate is None or isinstance(per_usd, bool) or not rate.is_finite():
+        return f"US dollar rate: enter how many {name} one US dollar buys, such as 0.79."
+    if not 0 < rate <= MAX_PER_USD or rate.quantize(RATE_PLACES) == 0:
+        return f"US dollar rate: enter a number from 0.000001 to {MAX_PER_USD:,}."
+    return rate.quantize(RATE_PLACES)
+
+
+def _figure_problem(name: str, value: object) -> str | None:
+    spec = ASSUMPTION_SPECS.get(name)
+    if spec is None:
+        return "This is not a figure of the rate card."
+    number_ = value if isinstance(value, int | float | Decimal) else None
+    if (
+        number_ is None
+        or isinstance(value, bool)
+        or not math.isfinite(number_)
+        or not 0 <= number_ <= spec.maximum
+    ):
+        return f"{figure_label(name)}: enter a number from 0 to {number(spec.maximum)}."
+    return None
+
+
+@transaction.atomic
+def organization_update_rates(
+    *,
+    organization: Organization,
+    by: User,
+    currency: str,
+    currency_per_usd: float | Decimal | None,
+    figures: Mapping[str, float | Decimal | None],
+    today: date | None = None,
+) -> RateCard:
+    """Set the currency the agency plans in, how many units of it one US dollar buys, and its
+    own figures (amounts in that currency; a figure given as None, or left out, takes the
+    Advisor's default). A changed rate or figure is dated `today` (the local date by default);
+    an unchanged one keeps its date. Only new results use them: submitted ones keep theirs.
+
+    Raises `ValidationError` naming every field that is wrong; nothing is saved then.
+    """
+    errors: dict[str, str] = {}
+    rate = _rate(currency, currency_per_usd) if currency in CURRENCIES else Decimal(1)
+    if currency not in CURRENCIES:
+        errors["currency"] = "Currency: choose one from the list."
+    elif isinstance(rate, str):
+        errors["currency_per_usd"] = rate
+    given = {name: value for name, value in figures.items() if value is not None}
+    for name, value in given.items():
+        if problem := _figure_problem(name, value):
+            errors[name] = problem
+    if errors or isinstance(rate, str):
+        raise ValidationError(errors)
+    today = today or timezone.localdate()
+    card, _ = RateCard.objects.select_for_update().get_or_create(organization=organization)
+    # In another currency, an amount of money is a new figure even if its number is the same.
+    restated = {name for name, spec in ASSUMPTION_SPECS.items() if spec.is_money}
+    if currency == card.currency:
+        restated = set()
+    if (currency, rate) != (card.currency, card.currency_per_usd):
+        card.currency, card.currency_per_usd = currency, rate
+        card.rate_set_on = None if currency == US_DOLLARS else today
+    kept = {name: v for name, v in card.set_values().items() if name not in restated}
+    card.figures = {
+        name: {
+            "value": float(value),
+            "set_on": card.set_on(name) if kept.get(name) == float(value) else today.isoformat(),
+        }
+        for name, value in given.items()
+    }
+    card.full_clean()
+    card.save()
+    audit_record(
+        organization=organization,
+        actor=by,
+        action=AuditEvent.Action.CHANGED,
+        target=organization,
+        detail="rates and currency",
+    )
+    return card

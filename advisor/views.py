@@ -1,19 +1,21 @@
 import json
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from advisor import questionnaire, services
-from advisor.forms import ImportForm, StepForm
-from advisor.models import Assessment
+from advisor.forms import ImportForm, RateCardForm, StepForm
+from advisor.models import Assessment, RateCard
 from advisor.presentation import answer_rows, comparison, result_context
 from advisor.scoring import InvalidAnswers
 from advisor.scoring.wording import time_of_day
 from projects.http import OrganizationRequest, audit, get_for_organization_or_404
 from projects.models import AuditEvent, Project
+from projects.views import organization_admin_required
 
 RESTORE_TO_ASSESS = "Restore the project before assessing it."
 RESTORE_TO_CHANGE = "This project is archived: restore it to change its assessments."
@@ -155,7 +157,7 @@ def assessment_review(request: OrganizationRequest, project_pk: int, pk: int) ->
         "project": assessment.project,
         "steps": questionnaire.STEPS,
         "steps_done": assessment.steps_done(),
-        "sections": answer_rows(assessment, errors=errors),
+        "sections": answer_rows(assessment, errors=errors, currency=assessment.currency),
         "errors": errors,
     }
     return render(request, "advisor/review.html", context)
@@ -190,7 +192,7 @@ def assessment_result(request: OrganizationRequest, project_pk: int, pk: int) ->
         "assessment": assessment,
         "project": assessment.project,
         **result_context(assessment, accent=request.membership.organization.brand_color),
-        "sections": answer_rows(assessment),
+        "sections": answer_rows(assessment, currency=assessment.currency),
     }
     return render(request, "advisor/result.html", context)
 
@@ -233,3 +235,27 @@ def assessment_compare(request: OrganizationRequest, project_pk: int) -> HttpRes
         **comparison(older, newer),
     }
     return render(request, "advisor/compare.html", context)
+
+
+@organization_admin_required
+def organization_rates(request: OrganizationRequest) -> HttpResponse:
+    """The organization's rates and currency: the rate card new results are priced with."""
+    organization = request.membership.organization
+    form = RateCardForm(request.POST or None, card=RateCard.of(organization))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update_rates(
+                organization=organization, by=request.user, **form.changes()
+            )
+        except ValidationError as refused:
+            for field, problems in refused.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(
+                request,
+                "Rates and currency saved. New results use them; submitted results keep the "
+                "figures they were priced with.",
+            )
+            return redirect("organization_rates")
+    return render(request, "advisor/organization_rates.html", {"form": form})

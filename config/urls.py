@@ -36,6 +36,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("projects/<int:project_pk>/assessments/", include(assessment_urls)),
+    # A tab of the organization's settings; the advisor serves it, as the engine's figures.
+    path("organization/rates/", advisor.organization_rates, name="organization_rates"),
     path("", include("reports.urls")),
     path("", include("projects.urls")),
 ]

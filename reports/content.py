@@ -25,7 +25,7 @@ from advisor.scoring import (
     Blocker,
     Stage,
 )
-from advisor.scoring.wording import usd
+from advisor.scoring.wording import money
 from projects.logos import logo_data_uri
 from projects.models import Organization
 
@@ -160,8 +160,8 @@ def report_context(
             {
                 "label": row["label"],
                 "is_primary": row["is_primary"],
-                "per_change": usd(row["cost_per_change"]),
-                "per_year": usd(row["cost_per_change"] * changes),
+                "per_change": money(row["cost_per_change"], result["currency"]),
+                "per_year": money(row["cost_per_change"] * changes, result["currency"]),
             }
             for row in cost_rows
         ],
@@ -176,7 +176,7 @@ def report_context(
         "risks": _risks(assessment, tuning_indicated),
         "tuning_indicated": tuning_indicated,
         "pilot_metrics": [choice_text("gaps", gap) for gap in _listed(assessment.answers, "gaps")],
-        "sections": answer_rows(assessment),
+        "sections": answer_rows(assessment, currency=result["currency"]),
         "previous": previous,
         **({"changes": comparison(previous, assessment)} if previous else {}),
     }

@@ -13,6 +13,7 @@ from typing import Final, Literal
 from advisor.scoring.answers import Answers, Gap
 from advisor.scoring.catalogue import Catalogue, InferenceModel
 from advisor.scoring.contract import LeverDict, ReasonDict, WarningDict
+from advisor.scoring.currency import Currency
 from advisor.scoring.labels import model_name
 from advisor.scoring.outcomes import PROMPTING_APPROACHES, Approach, Stage
 from advisor.scoring.prices import Assumptions
@@ -27,14 +28,15 @@ from advisor.scoring.tco import (
     traffic_of,
 )
 from advisor.scoring.thresholds import LONG_PROMPT_TOKENS
-from advisor.scoring.wording import as_assumed, long_date, usd
+from advisor.scoring.wording import as_assumed, long_date, money
 
 # The answers every running cost rests on.
 VOLUME: Final = ("monthly_requests", "input_tokens", "output_tokens", "prompt_tokens")
 MAX_REASONS: Final = 6  # what a reader takes in; the full list of factors is in the appendix
-# A saving worth a line when the prompt already meets the bar: a tenth of the bill, $50 or more.
+# A saving worth a line when the prompt already meets the bar: a tenth of the bill, and at least
+# $50 a month (in US dollars, converted into the agency's currency).
 WORTHWHILE_SAVING_SHARE: Final = 0.1
-WORTHWHILE_SAVING: Final = 50.0
+WORTHWHILE_SAVING_USD: Final = 50.0
 
 type Stance = Literal["for", "against"]
 
@@ -118,6 +120,7 @@ class _Bill:
     batch: bool
     fixed_prompt: float
     retrieved: float
+    currency: Currency
 
     def on(
         self,
@@ -132,16 +135,20 @@ class _Bill:
             self.traffic,
             self.fixed_prompt if fixed_prompt is None else fixed_prompt,
             batch=self.batch if batch is None else batch,
+            currency=self.currency,
             cached=cached,
             retrieved=self.retrieved,
         )
+
+    def money(self, amount: float) -> str:
+        return money(amount, self.currency.code)
 
 
 def _saving(
     code: str, saving: float, text: str, *, answers: Answers, states: tuple[str, ...] = ()
 ) -> Lever | None:
-    """A lever worth a line: one that saves at least a dollar a month; its sentence says so
-    when it rests on an answer nobody knew yet."""
+    """A lever worth a line: one that saves at least one unit of the currency a month; its
+    sentence says so when it rests on an answer nobody knew yet."""
     if round(saving) < 1:
         return None
     return Lever(code, as_assumed(text) if set(states) & set(answers.unknown) else text, saving)
@@ -155,8 +162,8 @@ def _cheaper_model(bill: _Bill, current: InferenceModel | None) -> Lever | None:
         "cheaper_model",
         saving,
         f"Moving from {model_name(current.label, current.provider)} to "
-        f"{model_name(bill.model.label, bill.model.provider)} would save about {usd(saving)} a "
-        "month on the model's bill.",
+        f"{model_name(bill.model.label, bill.model.provider)} would save about "
+        f"{bill.money(saving)} a month on the model's bill.",
         answers=bill.answers,
         states=("current_model", *VOLUME),
     )
@@ -171,7 +178,7 @@ def _caching(bill: _Bill) -> Lever | None:
         "prompt_caching",
         saving,
         f"The costs assume the {round(prompt):,}-token fixed prompt is cached, which saves about "
-        f"{usd(saving)} a month: make sure caching is switched on.",
+        f"{bill.money(saving)} a month: make sure caching is switched on.",
         answers=bill.answers,
         states=VOLUME,
     )
@@ -185,7 +192,7 @@ def _batch(bill: _Bill) -> Lever | None:
         "batch",
         saving,
         "If answers can wait a few hours, the provider's batch mode would save about "
-        f"{usd(saving)} a month.",
+        f"{bill.money(saving)} a month.",
         answers=bill.answers,
         states=VOLUME,
     )
@@ -200,7 +207,7 @@ def _shorter_prompt(bill: _Bill) -> Lever | None:
         "shorter_prompt",
         saving,
         f"Halving the {round(prompt):,}-token fixed prompt (fewer or shorter examples, tighter "
-        f"guidelines) would save about {usd(saving)} a month and shorten every request.",
+        f"guidelines) would save about {bill.money(saving)} a month and shorten every request.",
         answers=bill.answers,
         states=VOLUME,
     )
@@ -239,6 +246,7 @@ def levers(
         constraints.batch_allowed,
         fixed,
         retrieved,
+        cost.currency,
     )
     found = [_cheaper_model(bill, current)]
     if wants_cost:
@@ -250,7 +258,8 @@ def levers(
     chosen = [lever for lever in found if lever is not None]
     if shipping:
         # When the prompt meets the bar, only savings worth a change are worth a line.
-        floor = max(WORTHWHILE_SAVING, WORTHWHILE_SAVING_SHARE * bill.inference)
+        worthwhile = cost.currency.from_usd(WORTHWHILE_SAVING_USD)
+        floor = max(worthwhile, WORTHWHILE_SAVING_SHARE * bill.inference)
         chosen = [lever for lever in chosen if (lever.saving_per_month or 0) >= floor]
     return tuple(chosen)
 

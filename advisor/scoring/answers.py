@@ -20,7 +20,9 @@ from advisor.scoring.wording import number
 # Limits: generous enough for any real project, tight enough to catch typos and abuse.
 MAX_EXAMPLE_COUNT: Final = 10_000_000  # far beyond any hand-checked example set
 MAX_SIMILAR_CLIENTS: Final = 100_000  # no agency has more clients than this
-MAX_BUDGET_USD: Final = 1_000_000_000  # a billion dollars: anything above is a typo
+MAX_BUDGET_USD: Final = (
+    1_000_000_000  # a billion (in the agency's currency): anything above is a typo
+)
 MAX_WEEKS_TO_LAUNCH: Final = 520  # ten years; beyond that nobody plans in weeks
 MAX_MONTHLY_REQUESTS: Final = 10_000_000_000  # about 4,000 requests a second, all month
 MAX_TOKENS: Final = 2_000_000  # above the largest context windows on the market

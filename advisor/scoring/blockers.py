@@ -11,7 +11,7 @@ from advisor.scoring.outcomes import Approach, Blocker
 from advisor.scoring.prices import Assumptions
 from advisor.scoring.tco import ApproachCost
 from advisor.scoring.thresholds import MIN_TUNING_EXAMPLES
-from advisor.scoring.wording import as_assumed, count, listing, usd
+from advisor.scoring.wording import as_assumed, count, listing, money
 
 
 def _assumed(answers: Answers, field: str) -> bool:
@@ -56,16 +56,17 @@ def fine_tuning_blockers(
         assumed = _assumed(answers, "base_model_stability")
         blockers[Blocker.UNSTABLE_BASE_MODEL] = as_assumed(unstable) if assumed else unstable
     adapter = costs[Approach.ADAPTER]
+    code = adapter.currency.code
     over = []
     if adapter.one_off > answers.build_budget:
         over.append(
-            f"it costs {usd(adapter.one_off)} to set up against a build budget of "
-            f"{usd(answers.build_budget)}"
+            f"it costs {money(adapter.one_off, code)} to set up against a build budget of "
+            f"{money(answers.build_budget, code)}"
         )
     if adapter.monthly > answers.monthly_budget:
         over.append(
-            f"it costs {usd(adapter.monthly)} a month to run against a monthly budget of "
-            f"{usd(answers.monthly_budget)}"
+            f"it costs {money(adapter.monthly, code)} a month to run against a monthly budget of "
+            f"{money(answers.monthly_budget, code)}"
         )
     if over:
         blockers[Blocker.BUDGET_TOO_SMALL] = f"An adapter does not fit the budget: {listing(over)}."

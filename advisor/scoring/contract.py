@@ -119,6 +119,14 @@ class WarningDict(TypedDict):
     text: str
 
 
+class ExchangeRateDict(TypedDict):
+    """Units of the result's currency one US dollar buys, as set on `as_of` (an ISO date; None
+    for US dollars): the rate at which the catalogue's US-dollar prices were converted."""
+
+    per_usd: float
+    as_of: str | None
+
+
 class RecommendationDict(TypedDict):
     ruleset_version: str
     headline: str
@@ -137,6 +145,8 @@ class RecommendationDict(TypedDict):
     warnings: list[WarningDict]
     starts_on: str
     catalogue_checked_on: str
+    currency: str  # ISO 4217: every amount in the result, budgets in the answers too
+    exchange_rate: ExchangeRateDict
     horizon_months: int
     tco: CostOfOwnershipDict
 

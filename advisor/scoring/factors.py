@@ -46,7 +46,7 @@ from advisor.scoring.thresholds import (
     SHORT_LAUNCH_WEEKS,
     TIGHT_LATENCY_MS,
 )
-from advisor.scoring.wording import as_assumed, count, listing, usd
+from advisor.scoring.wording import as_assumed, count, listing, money
 
 # Short names keep the weight tables readable.
 Z, F, S, R = Approach.ZERO_SHOT, Approach.FEW_SHOT, Approach.SYSTEM_PROMPT, Approach.RAG
@@ -271,6 +271,11 @@ def _gap_format_after_structured_output(answers: Answers, _: Costs) -> str | Non
     )
 
 
+def _amount(costs: Costs, amount: float) -> str:
+    """An amount in the costs' currency, as a sentence writes it."""
+    return money(amount, costs[A].currency.code)
+
+
 def _cheapest_prompting(costs: Costs) -> Approach:
     return min(PROMPTING_APPROACHES, key=lambda p: (costs[p].monthly, list(Approach).index(p)))
 
@@ -283,8 +288,8 @@ def _gap_cost(answers: Answers, costs: Costs) -> Finding | None:
         return None
     adapter, cheapest = costs[A], _cheapest_prompting(costs)
     running = (
-        f"costs {usd(adapter.monthly)} a month to run against "
-        f"{usd(costs[cheapest].monthly)} for {APPROACH_LABELS[cheapest].lower()}"
+        f"costs {_amount(costs, adapter.monthly)} a month to run against "
+        f"{_amount(costs, costs[cheapest].monthly)} for {APPROACH_LABELS[cheapest].lower()}"
     )
     month = tuning_pays_back(costs)
     if answers.prompt_tokens >= LONG_PROMPT_TOKENS and month is not None:
@@ -797,9 +802,11 @@ def _over_build_budget(answers: Answers, costs: Costs) -> Finding | None:
     over = [p for p in Approach if costs[p].one_off > answers.build_budget]
     if not over:
         return None
-    listed = listing([f"{APPROACH_LABELS[p].lower()} ({usd(costs[p].one_off)})" for p in over])
+    listed = listing(
+        [f"{APPROACH_LABELS[p].lower()} ({_amount(costs, costs[p].one_off)})" for p in over]
+    )
     return Finding(
-        f"The build budget of {usd(answers.build_budget)} does not cover the one-off "
+        f"The build budget of {_amount(costs, answers.build_budget)} does not cover the one-off "
         f"cost of {listed}.",
         {p: _OVER_BUILD_BUDGET_WEIGHTS[p] for p in over},
     )
@@ -818,10 +825,12 @@ def _over_monthly_budget(answers: Answers, costs: Costs) -> Finding | None:
     over = [p for p in Approach if costs[p].monthly > answers.monthly_budget]
     if not over:
         return None
-    listed = listing([f"{APPROACH_LABELS[p].lower()} ({usd(costs[p].monthly)})" for p in over])
+    listed = listing(
+        [f"{APPROACH_LABELS[p].lower()} ({_amount(costs, costs[p].monthly)})" for p in over]
+    )
     return Finding(
-        f"The monthly budget of {usd(answers.monthly_budget)} does not cover the running "
-        f"and upkeep cost of {listed} a month.",
+        f"The monthly budget of {_amount(costs, answers.monthly_budget)} does not cover the "
+        f"running and upkeep cost of {listed} a month.",
         {p: _OVER_MONTHLY_BUDGET_WEIGHTS[p] for p in over},
     )
 

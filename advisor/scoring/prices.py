@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any, Final
 
 from advisor.scoring.contract import AssumptionDict
+from advisor.scoring.currency import US_DOLLAR, US_DOLLARS, Currency
 
 RATES_AS_OF: Final = "2026-11-29"
 RATE_CARD_SOURCE: Final = "Planning figure (the Advisor's default)"
@@ -46,6 +47,15 @@ class AssumptionSpec:
     unit: str
     description: str
     maximum: float = MAX_RATE
+
+    @property
+    def is_money(self) -> bool:
+        """True for an amount of money: the default card gives those in US dollars."""
+        return self.unit == US_DOLLARS or self.unit.startswith(f"{US_DOLLARS} ")
+
+    def unit_in(self, currency: str) -> str:
+        """The unit with amounts in `currency`: "GBP per hour" for "USD per hour"."""
+        return currency + self.unit.removeprefix(US_DOLLARS) if self.is_money else self.unit
 
 
 def _figure(value: float, unit: str, description: str, maximum: float = MAX_RATE) -> Any:
@@ -88,9 +98,11 @@ class Assumption:
 
 @dataclass(frozen=True, slots=True)
 class Assumptions:
-    """The figures used for one run: the defaults, possibly with overrides (see `overridden`).
+    """The figures used for one run: the defaults, possibly with overrides (see `overridden`),
+    and the currency their amounts are in (`in_currency` converts them).
 
-    Each figure is declared once, here, with its default, unit and meaning.
+    Each figure is declared once, here, with its default, unit and meaning; amounts of money
+    in US dollars, the currency of the default card.
     """
 
     # Labour
@@ -205,6 +217,21 @@ class Assumptions:
     )
     # (name, source, as_of) for each figure that replaced a default.
     overridden: tuple[tuple[str, str, str | None], ...] = ()
+    # The currency of every amount here, and the rate the catalogue's US-dollar prices convert at.
+    currency: Currency = US_DOLLAR
+
+    def in_currency(self, currency: Currency) -> "Assumptions":
+        """Return a copy with every amount of money converted into `currency` (at the rates of
+        both to the US dollar); overrides in the new currency come after."""
+        if currency == self.currency:
+            return self
+        factor = currency.per_usd / self.currency.per_usd
+        converted: dict[str, Any] = {
+            name: getattr(self, name) * factor
+            for name, spec in ASSUMPTION_SPECS.items()
+            if spec.is_money
+        }
+        return replace(self, **converted, currency=currency)
 
     def with_overrides(
         self,
@@ -236,20 +263,28 @@ class Assumptions:
             return self
         kept = tuple(entry for entry in self.overridden if entry[0] not in overrides)
         added = tuple((name, source, as_of) for name in sorted(overrides))
-        return replace(self, **values, overridden=tuple(sorted(kept + added)))
+        figures: dict[str, Any] = values  # only figures: check_assumption_overrides saw to it
+        return replace(self, **figures, overridden=tuple(sorted(kept + added)))
 
     def example_creation_cost(self, domain: str) -> float:
         """What a missing example costs in this domain ("general", "specialized" or "niche")."""
         return float(getattr(self, f"example_creation_cost_{domain}"))
 
     def listed(self) -> tuple[Assumption, ...]:
-        """Every figure with its unit, date and source, in a stable order."""
+        """Every figure with its unit (amounts in this card's currency), date and source, in a
+        stable order; a default amount converted from US dollars says at what rate."""
         overrides = {name: (source, as_of) for name, source, as_of in self.overridden}
+        code = self.currency.code
+        rate = f"{self.currency.per_usd:,.10g} {code} per US dollar"
+        dated = f" (rate of {self.currency.as_of})" if self.currency.as_of else ""
+        converted = f"{RATE_CARD_SOURCE}, converted at {rate}{dated}"
         listed = []
         for name, spec in ASSUMPTION_SPECS.items():
-            source, as_of = overrides.get(name, (RATE_CARD_SOURCE, RATES_AS_OF))
+            default = converted if spec.is_money and code != US_DOLLARS else RATE_CARD_SOURCE
+            source, as_of = overrides.get(name, (default, RATES_AS_OF))
             value = getattr(self, name)
-            listed.append(Assumption(name, value, spec.unit, spec.description, as_of, source))
+            unit = spec.unit_in(code)
+            listed.append(Assumption(name, value, unit, spec.description, as_of, source))
         return tuple(listed)
 
 
@@ -259,7 +294,9 @@ def _spec(figure: "Field[Any]") -> AssumptionSpec:
 
 
 ASSUMPTION_SPECS: Final[Mapping[str, AssumptionSpec]] = {
-    figure.name: _spec(figure) for figure in fields(Assumptions) if figure.name != "overridden"
+    figure.name: _spec(figure)
+    for figure in fields(Assumptions)
+    if figure.name not in {"overridden", "currency"}
 }
 """Every assumption the cost estimates use, by name, in listing order."""
 

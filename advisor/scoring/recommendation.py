@@ -29,7 +29,7 @@ from advisor.scoring.tco import (
     pricing_constraints,
     total_cost_of_ownership,
 )
-from advisor.scoring.wording import listing, usd
+from advisor.scoring.wording import listing, money
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,8 @@ class Recommendation:
             "warnings": [warning.to_dict() for warning in self.warnings],
             "starts_on": self.starts_on.isoformat(),
             "catalogue_checked_on": self.catalogue_checked_on.isoformat(),
+            "currency": scoring.currency.code,
+            "exchange_rate": scoring.currency.to_dict(),
             "horizon_months": self.horizon_months,
             "tco": self.tco.to_dict(),
         }
@@ -114,7 +116,8 @@ def headline(answers: Answers, scoring: Scoring) -> str:
             if saving > 0:
                 return (
                     f"Ship the {lowered} solution: it meets the quality bar. Over "
-                    f"{PLANNING_MONTHS} months a tuned model would cost {usd(saving)} less; "
+                    f"{PLANNING_MONTHS} months a tuned model would cost "
+                    f"{money(saving, scoring.currency.code)} less; "
                     "worth a pilot once the prompt's own savings are used."
                 )
             return (
@@ -186,7 +189,8 @@ def recommend(
 ) -> Recommendation:
     """Score the answers, find what would change the result, and cost every approach.
 
-    `today` is when the plan starts; by default the catalogue's date, so the same answers and
+    Amounts, budgets in the answers included, are in the assumptions' currency. `today` is
+    when the plan starts; by default the catalogue's date, so the same answers and
     assumptions always give the same recommendation.
     """
     if not 1 <= horizon_months <= MAX_HORIZON_MONTHS:

@@ -20,6 +20,7 @@ from advisor.scoring.answers import Answers
 from advisor.scoring.blockers import fine_tuning_blockers
 from advisor.scoring.catalogue import Catalogue
 from advisor.scoring.confidence import confidence
+from advisor.scoring.currency import Currency
 from advisor.scoring.factors import Factor, factors
 from advisor.scoring.hybrid import HybridPart, hybrid
 from advisor.scoring.outcomes import (
@@ -86,6 +87,11 @@ class Scoring:
     factors: tuple[Factor, ...]
     runner_up: Approach
     costs: Mapping[Approach, ApproachCost]
+
+    @property
+    def currency(self) -> Currency:
+        """The currency of every amount in the costs and the sentences."""
+        return self.costs[Approach.SYSTEM_PROMPT].currency
 
     @property
     def fine_tuning_feasible(self) -> bool:

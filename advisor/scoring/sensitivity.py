@@ -30,7 +30,7 @@ from advisor.scoring.prices import Assumptions
 from advisor.scoring.rules import Scoring, score
 from advisor.scoring.tco import pricing_constraints
 from advisor.scoring.thresholds import LIMITED_LAUNCH_WEEKS, PREFERRED_TUNING_EXAMPLES
-from advisor.scoring.wording import usd
+from advisor.scoring.wording import money
 
 VOLUME_FACTOR: Final = 10  # an order of magnitude: the growth a successful launch brings
 MIN_WHAT_IF_REQUESTS: Final = 100_000  # below this, volume never pays for training
@@ -178,20 +178,21 @@ def _more_time(answers: Answers, _: Scoring) -> tuple[str, Answers] | None:
 
 
 def _bigger_build_budget(answers: Answers, scoring: Scoring) -> tuple[str, Answers] | None:
-    needed = scoring.costs[Approach.ADAPTER].one_off
-    if needed <= answers.build_budget:
+    adapter = scoring.costs[Approach.ADAPTER]
+    if adapter.one_off <= answers.build_budget:
         return None
-    budget = float(math.ceil(needed / BUDGET_ROUNDING) * BUDGET_ROUNDING)
-    return f"With a build budget of {usd(budget)}", replace(answers, build_budget=budget)
+    budget = float(math.ceil(adapter.one_off / BUDGET_ROUNDING) * BUDGET_ROUNDING)
+    said = money(budget, adapter.currency.code)
+    return f"With a build budget of {said}", replace(answers, build_budget=budget)
 
 
 def _bigger_monthly_budget(answers: Answers, scoring: Scoring) -> tuple[str, Answers] | None:
-    needed = scoring.costs[Approach.ADAPTER].monthly
-    if needed <= answers.monthly_budget:
+    adapter = scoring.costs[Approach.ADAPTER]
+    if adapter.monthly <= answers.monthly_budget:
         return None
-    budget = float(math.ceil(needed / MONTHLY_BUDGET_ROUNDING) * MONTHLY_BUDGET_ROUNDING)
+    budget = float(math.ceil(adapter.monthly / MONTHLY_BUDGET_ROUNDING) * MONTHLY_BUDGET_ROUNDING)
     changed = replace(answers, monthly_budget=budget)
-    return f"With a monthly budget of {usd(budget)}", changed
+    return f"With a monthly budget of {money(budget, adapter.currency.code)}", changed
 
 
 WHAT_IFS: Final[tuple[WhatIf, ...]] = (

@@ -43,6 +43,7 @@ from advisor.scoring.contract import (
     CostSnapshotDict,
     PricedOnDict,
 )
+from advisor.scoring.currency import Currency
 from advisor.scoring.outcomes import PROMPTING_APPROACHES, TUNING_APPROACHES, Approach
 from advisor.scoring.prices import Assumption, Assumptions, default_assumptions
 from advisor.scoring.thresholds import ADAPTER_TRAINING_EXAMPLES, FULL_FINE_TUNE_EXAMPLES
@@ -110,10 +111,11 @@ class CostEvent:
 
 @dataclass(frozen=True, slots=True)
 class ApproachCost:
-    """What one approach costs for this project, before choosing a horizon."""
+    """What one approach costs for this project, before choosing a horizon, in `currency`."""
 
     approach: Approach
     priced_on: PricedOn
+    currency: Currency
     build: float
     evaluation_setup: float
     data_preparation: float
@@ -207,12 +209,13 @@ def prompt_inference(
     fixed_prompt: float,
     *,
     batch: bool,
+    currency: Currency,
     cached: bool = True,
     retrieved: float = 0.0,
 ) -> float:
-    """A month of requests on `model`: the fixed prompt cached where the provider caches it
-    (unless `cached` is False, to show what caching saves); retrieved passages, which differ
-    on every request, never are."""
+    """A month of requests on `model` in `currency`: the fixed prompt cached where the provider
+    caches it (unless `cached` is False, to show what caching saves); retrieved passages, which
+    differ on every request, never are."""
     cache_price = model.cached_input_per_mtok if cached else None
     if cache_price is not None and fixed_prompt >= model.min_cached_prompt_tokens:
         # Below one request in five minutes the cache goes cold between requests.
@@ -226,7 +229,7 @@ def prompt_inference(
         + traffic.output_tokens * model.output_per_mtok
     )
     discount = model.batch_discount if batch and model.batch_discount else 0.0
-    return traffic.requests * per_request / _MILLION * (1 - discount)
+    return currency.from_usd(traffic.requests * per_request / _MILLION * (1 - discount))
 
 
 def _usable(model: InferenceModel, constraints: PricingConstraints, today: date) -> bool:
@@ -383,6 +386,10 @@ class _Plan:
     def rate(self) -> float:
         return self.a.labour_rate_per_hour
 
+    @property
+    def currency(self) -> Currency:
+        return self.a.currency
+
     def major_change(self, amount: float) -> tuple[CostEvent, ...]:
         if not self.answers.major_change_expected:
             return ()
@@ -438,11 +445,17 @@ def _prompting_cost(
     migration = a.model_migration_hours * plan.rate
     fixed, retrieved = prompt_sizes(approach, plan.answers, a)
     inference = prompt_inference(
-        model, plan.traffic, fixed, batch=plan.constraints.batch_allowed, retrieved=retrieved
+        model,
+        plan.traffic,
+        fixed,
+        batch=plan.constraints.batch_allowed,
+        currency=plan.currency,
+        retrieved=retrieved,
     )
     return ApproachCost(
         approach=approach,
         priced_on=_model_priced_on(model),
+        currency=plan.currency,
         build=hours * plan.rate,
         evaluation_setup=a.evaluation_setup_prompting,
         data_preparation=0.0,
@@ -460,7 +473,7 @@ def _prompting_cost(
 
 
 def _tuned_cost(plan: _Plan, approach: Approach, offer: TuningOffer) -> ApproachCost:
-    answers, a = plan.answers, plan.a
+    answers, a, from_usd = plan.answers, plan.a, plan.currency.from_usd
     examples = (
         FULL_FINE_TUNE_EXAMPLES
         if approach is Approach.FULL_FINE_TUNE
@@ -470,12 +483,14 @@ def _tuned_cost(plan: _Plan, approach: Approach, offer: TuningOffer) -> Approach
     create = a.example_creation_cost(str(answers.domain_specificity))
     prompt = answers.prompt_tokens * a.tuned_prompt_share
     example_tokens = answers.input_tokens + answers.output_tokens + prompt
-    run = examples * example_tokens * a.training_epochs * offer.training_per_mtok / _MILLION
+    run = from_usd(
+        examples * example_tokens * a.training_epochs * offer.training_per_mtok / _MILLION
+    )
     retrain = a.retraining_hours_per_cycle * a.labour_rate_per_hour + run
     # After a rebrand or pivot a share of the examples is written anew, then a full cycle.
     major = retrain + examples * a.major_change_new_data_share * create
     if offer.serving is Serving.PER_TOKEN:
-        inference = (
+        inference = from_usd(
             plan.traffic.requests
             * (
                 (answers.input_tokens + prompt) * (offer.tuned_input_per_mtok or 0.0)
@@ -488,7 +503,7 @@ def _tuned_cost(plan: _Plan, approach: Approach, offer: TuningOffer) -> Approach
         # GPUs billed by the hour carry all the traffic: no per-token price on top.
         inference = 0.0
         gpus = gpus_needed(offer, plan.traffic, prompt, a.peak_to_average_load)
-        hosting = gpus * (offer.gpu_hour or 0.0) * HOURS_PER_MONTH
+        hosting = from_usd(gpus * (offer.gpu_hour or 0.0) * HOURS_PER_MONTH)
         if offer.serving is Serving.SELF_HOSTED:
             hosting += a.self_hosting_hours_per_month * plan.rate
     retrains_per_year = min(
@@ -503,6 +518,7 @@ def _tuned_cost(plan: _Plan, approach: Approach, offer: TuningOffer) -> Approach
     return ApproachCost(
         approach=approach,
         priced_on=_offer_priced_on(offer),
+        currency=plan.currency,
         build=build_hours * plan.rate,
         evaluation_setup=a.evaluation_setup_tuning,
         data_preparation=have * a.example_curation_cost + (examples - have) * create,
@@ -551,6 +567,7 @@ def approach_costs(
 
     `today` is when the plan starts (the catalogue's date by default, so results are
     reproducible); models and offers are the cheapest the constraints allow over 36 months.
+    Amounts are in the assumptions' currency, catalogue prices converted at its rate.
     """
     a = assumptions or default_assumptions()
     catalogue = catalogue or load_catalogue()
@@ -573,7 +590,9 @@ def approach_costs(
     migration = a.model_migration_hours * plan.rate
 
     def over_the_plan(m: InferenceModel) -> float:
-        bill = prompt_inference(m, plan.traffic, prompt, batch=constraints.batch_allowed)
+        bill = prompt_inference(
+            m, plan.traffic, prompt, batch=constraints.batch_allowed, currency=plan.currency
+        )
         moves = _move_from_current(plan, m, migration) + _retirement(
             m, plan.today, migration, catalogue
         )

@@ -142,7 +142,8 @@ def _what_would_change(rec: Recommendation) -> list[str]:
 
 def _costs(rec: Recommendation) -> list[str]:
     tco = rec.tco
-    lines = _heading(f"Total cost of ownership over {tco.horizon_months} months (USD)")
+    currency = rec.scoring.currency.code
+    lines = _heading(f"Total cost of ownership over {tco.horizon_months} months ({currency})")
     lines.append(f"  {'Approach':<32}{'One-off':>10}{'Monthly':>10}{'Total':>12}  Pays back")
     for approach, total in tco.approaches.items():
         month = total.break_even_month

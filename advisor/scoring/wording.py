@@ -6,17 +6,25 @@ Pure Python, so the engine's sentences, the result page, the report and the CLI 
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from advisor.scoring.currency import US_DOLLARS, currency_info
 
-def usd(amount: float, *, signed: bool = False) -> str:
-    """Whole dollars with separators; with `signed`, a change: "+$1,200" or "-$300" (the
-    minus a true minus sign)."""
+
+def with_sign(digits: str, currency: str) -> str:
+    """Put a currency's sign on a formatted amount: "$1,200", "£1,200", "1,200 CHF"."""
+    info = currency_info(currency)
+    return f"{info.sign}{digits}" if info.sign_first else f"{digits} {info.sign}"
+
+
+def money(amount: float, currency: str = US_DOLLARS, *, signed: bool = False) -> str:
+    """A whole amount with separators in `currency` (an ISO 4217 code): "$1,200", "€1,200",
+    "1,200 CHF"; with `signed`, a change: "+£1,200" or "-£300" (the minus a true minus sign)."""
     sign = "\N{MINUS SIGN}" if amount < 0 else ("+" if signed and amount > 0 else "")
-    return f"{sign}${abs(amount):,.0f}"
+    return sign + with_sign(f"{abs(amount):,.0f}", currency)
 
 
-def usd_cents(amount: float) -> str:
-    """Dollars with cents, dropped when whole: "$12,500" or "$12,500.50"."""
-    return f"${amount:,.2f}".removesuffix(".00")
+def money_cents(amount: float, currency: str = US_DOLLARS) -> str:
+    """An amount with cents, dropped when whole: "$12,500" or "£12,500.50"."""
+    return with_sign(f"{amount:,.2f}".removesuffix(".00"), currency)
 
 
 def rounded(value: float) -> str:

@@ -15,6 +15,7 @@ from advisor.charts import (
     CostSeries,
     ScoreBar,
     approach_scores_svg,
+    compact_money,
     compact_usd,
     cost_over_time_svg,
     money_ticks,
@@ -622,6 +623,30 @@ def test_the_same_input_gives_byte_identical_svg() -> None:
 )
 def test_compact_usd(amount: float, expected: str) -> None:
     assert compact_usd(amount) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        (25_000, "GBP", "£25k"),
+        (1_200_000, "EUR", "€1.2M"),
+        (999, "CHF", "999 CHF"),
+        (2_500_000_000, "SEK", "2.5B SEK"),
+        (12_345, "USD", "$12.3k"),
+    ],
+)
+def test_compact_money_in_other_currencies(amount: float, currency: str, expected: str) -> None:
+    assert compact_money(amount, currency) == expected
+
+
+def test_the_cost_chart_reads_in_the_results_currency() -> None:
+    root = parse(cost_over_time_svg(COSTS, currency="GBP"))
+    shown = texts(root)
+
+    assert "£0" in shown
+    assert not [text for text in shown if "$" in text]
+    assert desc(root).startswith("Cumulative cost in pounds sterling over")
+    assert "$" not in desc(root)
 
 
 def test_compact_usd_rejects_nan() -> None:
