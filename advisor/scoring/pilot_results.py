@@ -261,7 +261,9 @@ _WORDS: Final = {"true": 1.0, "false": 0.0, "yes": 1.0, "no": 0.0, "pass": 1.0, 
 
 def _label(raw: object, what: str) -> str | tuple[None, str]:
     """A case id, approach or metric name as text, or (None, why it is refused)."""
-    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < 10**18:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        if abs(raw) >= 10**18:
+            return None, f"{shown(raw)} is too large to be {what}; use text or a shorter number"
         raw = str(raw)
     if raw is None:
         return None, f"is missing: every row needs {what}"
