@@ -1,7 +1,7 @@
 """Reading a pilot's results file: promptfoo's JSON output, or a neutral CSV or JSON Lines file.
 
 `read_results_file(raw, filename=...)` is the one entry point (bytes in, `EvalResults` out, or
-`InvalidResults` naming every problem); the web import and `manage.py pilot` both use it. The
+`InvalidResults` naming every problem), for `manage.py pilot` and the web import alike. The
 format comes from the file's extension, or from its content when the name says nothing.
 
 The neutral file has one row per test case and approach: `case_id` and `approach` (required),
@@ -12,7 +12,7 @@ promptfoo (`promptfoo eval --output results.json`) writes `{evalId, results, con
 shareableUrl}`, where `results` is an EvaluateSummaryV3: `{version: 3, timestamp, prompts,
 stats, results: EvaluateResult[]}`. What is read of each EvaluateResult, as declared in
 promptfoo's src/types/index.ts (`EvaluateResult`, `GradingResult`, `EvaluateSummaryV3`,
-`OutputFile`) and set in src/evaluator.ts (github.com/promptfoo/promptfoo):
+`OutputFile`; github.com/promptfoo/promptfoo at 03c4cf2) and set in src/evaluator.ts:
 - `testIdx` (the test case; `vars.case_id` instead when the test has one) and `vars` (its input);
 - `provider` `{id, label}`: the approach, by label, else by id;
 - `response.output` (text, or JSON for structured output);
@@ -21,7 +21,8 @@ promptfoo's src/types/index.ts (`EvaluateResult`, `GradingResult`, `EvaluateSumm
 - `gradingResult.namedScores` (else the row's own `namedScores`): a score per named metric (an
   assertion's `metric:`), a pass/fail when every value is 0 or 1;
 - `failureReason` 2 (ResultFailureReason.ERROR): the provider failed, so the row has no result.
-The overall `score` is left out: it averages the named scores, which are compared one by one.
+The overall `score` is left out: a weighted average of the assertions' scores, which the named
+scores already give one by one.
 """
 
 import csv
