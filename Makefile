@@ -67,7 +67,10 @@ bench-load: install ## Load-test the whole journey (50 users, 60 s); prints p50/
 bench-import: install ## Time hostile answers files at the size limit against a normal one (CLI and web)
 	$(PY) benchmarks/hostile_import.py $(BENCH_ARGS)
 
+bench-pilot: install ## Time the pilot's import and verdict, and hostile results files at the limits
+	$(PY) benchmarks/pilot.py $(BENCH_ARGS)
+
 clean: ## Remove the virtualenv, the local database and generated files
 	rm -rf $(VENV) db.sqlite3 media staticfiles
 
-.PHONY: help install lock run test e2e lint format typecheck bench-scoring bench-pdf bench-web bench-load bench-import clean
+.PHONY: help install lock run test e2e lint format typecheck bench-scoring bench-pdf bench-web bench-load bench-import bench-pilot clean

@@ -40,8 +40,9 @@ class LongNumber:
         return f"a number of {self.digits:,} digits ({self.start}...)"
 
 
-def _parse(text: str) -> object:
-    """Parse JSON; integers too long for Python to read become `LongNumber`.
+def parse_json(text: str) -> object:
+    """Parse JSON; integers too long for Python to read become `LongNumber`. Raises
+    `json.JSONDecodeError` on bad JSON and `RecursionError` on absurd nesting.
 
     Parsed in C first; only a file that Python refuses for a long integer is parsed again
     with a (slower) Python hook for every integer. Without Python's limit (it can be switched
@@ -73,14 +74,14 @@ def read_answers_file(raw: bytes) -> object:
     except UnicodeDecodeError:
         raise UnreadableFile("is not valid JSON: it is not UTF-8 text") from None
     try:
-        data = _parse(text)
+        data = parse_json(text)
     except RecursionError:
         raise UnreadableFile(_TOO_DEEP) from None
     except ValueError as error:  # json.JSONDecodeError
         raise UnreadableFile(f"is not valid JSON ({error})") from None
     # Fewer brackets than the limit cannot nest deeper than it; only then is the walk skipped.
     brackets = text.count("[") + text.count("{")
-    if brackets > MAX_NESTING and _nesting(data) > MAX_NESTING:
+    if brackets > MAX_NESTING and nesting_depth(data) > MAX_NESTING:
         raise UnreadableFile(_TOO_DEEP)
     return data
 
@@ -88,12 +89,13 @@ def read_answers_file(raw: bytes) -> object:
 _TOO_DEEP: Final = f"is nested more than {MAX_NESTING} levels deep; answers are never that deep"
 
 
-def _nesting(data: object) -> int:
-    """How deeply lists and objects nest (a number is 0, `[1]` is 1); level by level without
-    recursion, picking out only the containers, so a long flat list is one quick pass."""
+def nesting_depth(data: object, limit: int = MAX_NESTING) -> int:
+    """How deeply lists and objects nest (a number is 0, `[1]` is 1), counted up to one level
+    past `limit`; level by level without recursion, picking out only the containers, so a long
+    flat list is one quick pass."""
     deepest = 0
     level: list[list[object] | dict[str, object]] = [data] if isinstance(data, list | dict) else []
-    while level and deepest <= MAX_NESTING:
+    while level and deepest <= limit:
         deepest += 1
         inner: list[list[object] | dict[str, object]] = []
         for container in level:
