@@ -665,12 +665,18 @@ def _frequent_changes(answers: Answers, _: Costs) -> Finding | None:
     weights = _FREQUENT_CHANGE_WEIGHTS.get(answers.change_frequency)
     if weights is None:
         return None
-    period = "week" if answers.change_frequency is ChangeFrequency.WEEKLY else "month"
-    return Finding(
-        f"Requirements change every {period}. With prompting each change is an edit "
-        "made in hours; a tuned model needs a retraining cycle of days each time.",
-        weights,
-    )
+    if answers.change_frequency is ChangeFrequency.WEEKLY:
+        text = (
+            "Requirements change every week. With prompting each change is an edit made in "
+            "hours; a tuned model cannot be retrained that often, so it needs a retraining "
+            "cycle of days every month and prompt edits in between."
+        )
+    else:
+        text = (
+            "Requirements change every month. With prompting each change is an edit made in "
+            "hours; a tuned model needs a retraining cycle of days each time."
+        )
+    return Finding(text, weights)
 
 
 @rule("quarterly_changes", {S: 5, A: -5, T: -10}, states=("change_frequency",))

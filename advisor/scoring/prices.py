@@ -161,7 +161,11 @@ class Assumptions:
         8, _HOURS, "Patching, monitoring and scaling GPUs the client runs itself."
     )
     max_retraining_cycles_per_year: float = _figure(
-        12, _PER_YEAR, "Changes are batched into at most one retraining cycle a month.", maximum=365
+        12,
+        _PER_YEAR,
+        "Changes are batched into at most one retraining cycle a month; changes in between "
+        "are made in the tuned model's prompt.",
+        maximum=365,
     )
     base_model_updates_per_year_frequent: float = _figure(
         4,

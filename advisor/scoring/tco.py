@@ -143,6 +143,18 @@ class ApproachCost:
         dated = sum(event.amount for event in self.events if event.month <= month)
         return self.one_off + self.monthly * month + dated
 
+    def cumulative_by_month(self, months: int) -> list[float]:
+        """`cumulative` for months 1 to `months`, in one pass."""
+        dated = [0.0] * (months + 1)
+        for event in self.events:
+            if event.month <= months:
+                dated[max(event.month, 0)] += event.amount
+        one_off, monthly, so_far, totals = self.one_off, self.monthly, dated[0], []
+        for month in range(1, months + 1):
+            so_far += dated[month]
+            totals.append(one_off + monthly * month + so_far)
+        return totals
+
 
 def months_until(today: date, day: date) -> int:
     """The month of the plan (1 = the first month from today) in which `day` falls."""
@@ -510,6 +522,8 @@ def _tuned_cost(plan: _Plan, approach: Approach, offer: TuningOffer) -> Approach
         plan.changes_per_year + _base_model_updates_per_year(answers.base_model_stability, a),
         a.max_retraining_cycles_per_year,
     )
+    # Changes that come faster than the model can be retrained go into its prompt meanwhile.
+    patched_per_year = max(0.0, plan.changes_per_year - retrains_per_year)
     build_hours = (
         a.build_hours_full_fine_tune
         if approach is Approach.FULL_FINE_TUNE
@@ -526,7 +540,10 @@ def _tuned_cost(plan: _Plan, approach: Approach, offer: TuningOffer) -> Approach
         inference=inference,
         retrieval=0.0,
         hosting=hosting,
-        upkeep=retrains_per_year * retrain / 12,
+        upkeep=(
+            retrains_per_year * retrain + patched_per_year * a.hours_per_prompt_change * plan.rate
+        )
+        / 12,
         change_cost=retrain,
         major_change_cost=major if answers.major_change_expected else 0.0,
         events=plan.major_change(major) + _offer_ends(plan, offer, retrain),
@@ -631,10 +648,12 @@ def break_even_month(
     """
     if approach not in TUNING_APPROACHES:
         return None
-    tuned = costs[approach]
-    baseline = [costs[p] for p in PROMPTING_APPROACHES]
-    for month in range(1, horizon_months + 1):
-        if tuned.cumulative(month) < min(p.cumulative(month) for p in baseline):
+    tuned = costs[approach].cumulative_by_month(horizon_months)
+    cheapest = map(
+        min, *(costs[p].cumulative_by_month(horizon_months) for p in PROMPTING_APPROACHES)
+    )
+    for month, (paid, baseline) in enumerate(zip(tuned, cheapest, strict=True), start=1):
+        if paid < baseline:
             return month
     return None
 

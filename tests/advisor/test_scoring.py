@@ -570,7 +570,7 @@ def _decision(name: str) -> dict[str, object]:
 
 
 # Change the rules and this digest changes: bump RULESET_VERSION, then update both.
-PINNED_RULES = ("2026.12.2", "58a6da36173b4991")
+PINNED_RULES = ("2026.12.3", "58a6da36173b4991")
 
 
 def test_changed_rules_come_with_a_new_ruleset_version() -> None:
@@ -606,5 +606,39 @@ def test_a_faster_pace_of_change_never_makes_tuning_pay_back() -> None:
     }
     monthly = score(sample_answers(**volume_heavy, change_frequency="monthly"))
     weekly = score(sample_answers(**volume_heavy, change_frequency="weekly"))
+    assert weekly.scores[Approach.FULL_FINE_TUNE] <= monthly.scores[Approach.FULL_FINE_TUNE]
+    assert weekly.scores[Approach.ADAPTER] <= monthly.scores[Approach.ADAPTER]
+
+
+def test_weekly_change_is_not_cheaper_to_absorb_with_a_tuned_model() -> None:
+    """Found by hypothesis: retraining is capped at once a month, so the weekly changes in
+    between once cost prompting money and a tuned model nothing, and tuning 'paid back'."""
+    busy = {
+        "output_format": "strict_schema",
+        "reliability_requirement": "critical",
+        "example_count": 755,
+        "base_model_stability": "stable",
+        "build_budget": 35_577,
+        "monthly_budget": 0,
+        "maintenance_funded": False,
+        "weeks_to_launch": 1,
+        "monthly_requests": 215_683,
+        "input_tokens": 1346,
+        "output_tokens": 4868,
+        "prompt_tokens": 15_132,
+        "prompting_status": "falls_short",
+        "task_type": "classification",
+        "domain_specificity": "general",
+        "needs_external_knowledge": "none",
+        "style_consistency": "low",
+        "data_coverage": "unknown",
+        "similar_clients": 2,
+        "tuned_model_scope": "shared",
+        "data_may_leave_cloud": False,
+        "batch_allowed": True,
+    }
+    monthly = score(sample_answers(**busy, change_frequency="monthly"))
+    weekly = score(sample_answers(**busy, change_frequency="weekly"))
+    assert "tuning_pays_back" not in {f.code for f in weekly.factors}
     assert weekly.scores[Approach.FULL_FINE_TUNE] <= monthly.scores[Approach.FULL_FINE_TUNE]
     assert weekly.scores[Approach.ADAPTER] <= monthly.scores[Approach.ADAPTER]

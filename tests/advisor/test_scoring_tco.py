@@ -230,6 +230,7 @@ def test_a_model_retiring_during_the_plan_costs_a_migration_in_its_month() -> No
         prompt.monthly + event.amount
     )
     assert prompt.priced_on.retires_on == date(2027, 5, 10)
+    assert prompt.cumulative_by_month(12) == [prompt.cumulative(m) for m in range(1, 13)]
 
 
 def test_upkeep_is_changes_a_year_times_the_cost_of_a_change() -> None:
@@ -241,6 +242,21 @@ def test_upkeep_is_changes_a_year_times_the_cost_of_a_change() -> None:
     adapter = found[Approach.ADAPTER]
     assert adapter.upkeep == pytest.approx(4 * adapter.change_cost / 12)
     assert adapter.change_cost > prompt_edit
+
+
+def test_changes_faster_than_retraining_are_prompt_edits_for_a_tuned_model_too() -> None:
+    monthly = costs(change_frequency="monthly", base_model_stability="self_hosted")
+    weekly = costs(change_frequency="weekly", base_model_stability="self_hosted")
+    a = FIGURES
+    assert a.requirement_changes_per_year_monthly == a.max_retraining_cycles_per_year
+
+    # A tuned model is retrained at most monthly and its prompt takes the other weekly
+    # changes, so weekly change adds the same prompt edits to every approach: it never
+    # makes tuning look cheaper than prompting.
+    more_edits = a.requirement_changes_per_year_weekly - a.requirement_changes_per_year_monthly
+    added = more_edits * a.hours_per_prompt_change * a.labour_rate_per_hour / 12
+    for approach in Approach:
+        assert weekly[approach].upkeep - monthly[approach].upkeep == pytest.approx(added)
 
 
 def test_a_changing_base_model_adds_retraining_to_tuned_upkeep_only() -> None:
