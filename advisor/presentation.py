@@ -37,6 +37,7 @@ from advisor.scoring import (
 )
 from advisor.scoring.contract import CostSnapshotDict, PricedOnDict, RecommendationDict
 from advisor.scoring.currency import US_DOLLARS, currency_info
+from advisor.scoring.labels import model_name
 from advisor.scoring.wording import (
     listing,
     long_date,
@@ -297,12 +298,12 @@ def _priced_on(priced: PricedOnDict | None) -> str:
     """ "GPT-6 Luna (OpenAI), prices as of 29 November 2026; retired ..." for a cost row."""
     if priced is None:
         return ""
-    provider = "" if priced["provider"] in priced["model"] else f" ({priced['provider']})"
-    text = f"{priced['model']}{provider}, prices as of {_day(priced['verified_on'])}"
+    text = f"{model_name(priced['model'], priced['provider'])}, prices as of "
+    text += _day(priced["verified_on"])
     if priced["tuning_available_until"]:
         text += f"; new tuning ends {_day(priced['tuning_available_until'])}"
     if priced["retires_on"]:
-        text += f"; retired {_day(priced['retires_on'])}"
+        text += f"; retires {_day(priced['retires_on'])}"
     return text
 
 

@@ -8,6 +8,7 @@ from advisor.scoring.labels import (
     BLOCKER_LABELS,
     CONFIDENCE_LABELS,
     STAGE_LABELS,
+    model_name,
 )
 from advisor.scoring.outcomes import Approach
 from advisor.scoring.recommendation import Recommendation
@@ -170,7 +171,7 @@ def _costs(rec: Recommendation) -> list[str]:
         dates = f"; {', '.join(ends)}" if ends else ""
         lines.extend(
             _bullet(
-                f"{APPROACH_LABELS[approach]}: {on.model} ({on.provider}), prices as of "
+                f"{APPROACH_LABELS[approach]}: {model_name(on.model, on.provider)}, prices as of "
                 f"{on.verified_on.isoformat()}{dates}.",
                 indent=4,
             )
