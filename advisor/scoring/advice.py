@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
-from advisor.scoring.answers import Answers, Gap
+from advisor.scoring.answers import TRAFFIC_ANSWERS, Answers, Gap
 from advisor.scoring.catalogue import Catalogue, InferenceModel
 from advisor.scoring.contract import LeverDict, ReasonDict, WarningDict
 from advisor.scoring.currency import Currency
@@ -30,8 +30,6 @@ from advisor.scoring.tco import (
 from advisor.scoring.thresholds import LONG_PROMPT_TOKENS
 from advisor.scoring.wording import as_assumed, long_date, money
 
-# The answers every running cost rests on.
-VOLUME: Final = ("monthly_requests", "input_tokens", "output_tokens", "prompt_tokens")
 MAX_REASONS: Final = 6  # what a reader takes in; the full list of factors is in the appendix
 # A saving worth a line when the prompt already meets the bar: a tenth of the bill, and at least
 # $50 a month (in US dollars, converted into the agency's currency).
@@ -165,7 +163,7 @@ def _cheaper_model(bill: _Bill, current: InferenceModel | None) -> Lever | None:
         f"{model_name(bill.model.label, bill.model.provider)} would save about "
         f"{bill.money(saving)} a month on the model's bill.",
         answers=bill.answers,
-        states=("current_model", *VOLUME),
+        states=("current_model", *TRAFFIC_ANSWERS),
     )
 
 
@@ -180,7 +178,7 @@ def _caching(bill: _Bill) -> Lever | None:
         f"The costs assume the {round(prompt):,}-token fixed prompt is cached, which saves about "
         f"{bill.money(saving)} a month: make sure caching is switched on.",
         answers=bill.answers,
-        states=VOLUME,
+        states=TRAFFIC_ANSWERS,
     )
 
 
@@ -194,7 +192,7 @@ def _batch(bill: _Bill) -> Lever | None:
         "If answers can wait a few hours, the provider's batch mode would save about "
         f"{bill.money(saving)} a month.",
         answers=bill.answers,
-        states=VOLUME,
+        states=TRAFFIC_ANSWERS,
     )
 
 
@@ -209,7 +207,7 @@ def _shorter_prompt(bill: _Bill) -> Lever | None:
         f"Halving the {round(prompt):,}-token fixed prompt (fewer or shorter examples, tighter "
         f"guidelines) would save about {bill.money(saving)} a month and shorten every request.",
         answers=bill.answers,
-        states=VOLUME,
+        states=TRAFFIC_ANSWERS,
     )
 
 

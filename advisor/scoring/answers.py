@@ -435,6 +435,9 @@ UNKNOWABLE_FIELDS: Final = (
 )
 """Answers a person may honestly not know yet on a first client call."""
 
+TRAFFIC_ANSWERS: Final = ("monthly_requests", "input_tokens", "output_tokens", "prompt_tokens")
+"""The answers every running cost rests on."""
+
 PROMPTING_TRIED: Final = frozenset({PromptingStatus.MEETS_BAR, PromptingStatus.FALLS_SHORT})
 _FALLS_SHORT: Final = frozenset({PromptingStatus.FALLS_SHORT})
 

@@ -6,16 +6,20 @@ decide whether the pilot can happen now or waits while the project goes on with 
 
 from collections.abc import Mapping
 
-from advisor.scoring.answers import Answers, BaseModelStability, DataCoverage
+from advisor.scoring.answers import TRAFFIC_ANSWERS, Answers, BaseModelStability, DataCoverage
 from advisor.scoring.outcomes import Approach, Blocker
 from advisor.scoring.prices import Assumptions
 from advisor.scoring.tco import ApproachCost
 from advisor.scoring.thresholds import MIN_TUNING_EXAMPLES
-from advisor.scoring.wording import as_assumed, count, listing, money
+from advisor.scoring.wording import as_assumed, count, money
 
 
 def _assumed(answers: Answers, field: str) -> bool:
     return field in answers.unknown
+
+
+def _assumed_any(answers: Answers, fields: tuple[str, ...]) -> bool:
+    return not set(fields).isdisjoint(answers.unknown)
 
 
 def fine_tuning_blockers(
@@ -60,16 +64,19 @@ def fine_tuning_blockers(
     over = []
     if adapter.one_off > answers.build_budget:
         over.append(
-            f"it costs {money(adapter.one_off, code)} to set up against a build budget of "
+            f"{money(adapter.one_off, code)} to set up against a build budget of "
             f"{money(answers.build_budget, code)}"
         )
     if adapter.monthly > answers.monthly_budget:
         over.append(
-            f"it costs {money(adapter.monthly, code)} a month to run against a monthly budget of "
+            f"{money(adapter.monthly, code)} a month to run against a monthly budget of "
             f"{money(answers.monthly_budget, code)}"
         )
     if over:
-        blockers[Blocker.BUDGET_TOO_SMALL] = f"An adapter does not fit the budget: {listing(over)}."
+        budget = f"An adapter costs {', and '.join(over)}."
+        # Training and running costs rest on the traffic answers, which may be guesses so far.
+        guessed = _assumed_any(answers, TRAFFIC_ANSWERS)
+        blockers[Blocker.BUDGET_TOO_SMALL] = as_assumed(budget) if guessed else budget
     weeks, pilot = answers.weeks_to_launch, round(assumptions.pilot_weeks)
     if weeks < assumptions.pilot_weeks:
         blockers[Blocker.NO_TIME_FOR_PILOT] = (

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from advisor.scoring.answers import (
+    TRAFFIC_ANSWERS,
     Answers,
     BaseModelStability,
     ChangeFrequency,
@@ -280,7 +281,7 @@ def _cheapest_prompting(costs: Costs) -> Approach:
     return min(PROMPTING_APPROACHES, key=lambda p: (costs[p].monthly, list(Approach).index(p)))
 
 
-@rule("gap_cost", states=("monthly_requests", "input_tokens", "output_tokens", "prompt_tokens"))
+@rule("gap_cost", states=TRAFFIC_ANSWERS)
 def _gap_cost(answers: Answers, costs: Costs) -> Finding | None:
     """Cost from a long prompt falls when a tuned model drops it, if that pays back; otherwise
     the prompt's own levers (a cheaper model, caching, a shorter prompt) come first."""
@@ -824,7 +825,7 @@ _OVER_MONTHLY_BUDGET_WEIGHTS: Final[Weights] = {Z: -15, F: -15, S: -15, R: -15, 
 
 @rule(
     "over_monthly_budget",
-    states=("monthly_requests", "input_tokens", "output_tokens", "prompt_tokens"),
+    states=TRAFFIC_ANSWERS,
 )
 def _over_monthly_budget(answers: Answers, costs: Costs) -> Finding | None:
     """Lowers each approach whose monthly cost exceeds the monthly budget."""
@@ -847,7 +848,7 @@ _TUNING_PAYS_BACK_WEIGHTS: Final[Weights] = {A: 10, T: 10}
 
 @rule(
     "tuning_pays_back",
-    states=("monthly_requests", "input_tokens", "output_tokens", "prompt_tokens"),
+    states=TRAFFIC_ANSWERS,
 )
 def _tuning_pays_back(answers: Answers, costs: Costs) -> Finding | None:
     """Raises each tuned approach that has cost less in total than every prompting approach

@@ -757,9 +757,12 @@ STATED_IN: Mapping[str, frozenset[tuple[str, str]]] = {
         {("factor", "no_maintenance_budget"), ("blocker", str(Blocker.NO_MAINTENANCE_BUDGET))}
     ),
     "vendor_lock_in_concern": frozenset({("factor", "vendor_lock_in")}),
-    "monthly_requests": frozenset({("factor", "tuning_pays_back")}),
+    "monthly_requests": frozenset(
+        {("factor", "tuning_pays_back"), ("blocker", str(Blocker.BUDGET_TOO_SMALL))}
+    ),
     "prompt_tokens": frozenset(
         {
+            ("blocker", str(Blocker.BUDGET_TOO_SMALL)),
             ("factor", "long_prompt"),
             ("factor", "gap_latency"),
             ("lever", "prompt_caching"),
