@@ -299,9 +299,17 @@ def _gap_cost(answers: Answers, costs: Costs) -> Finding | None:
             f"by month {month}.",
             {A: 20, T: 15},
         )
+    if month is None:
+        return Finding(
+            f"Each request costs too much, but tuning would not pay back here: an adapter "
+            f"{running}.",
+            {Z: 5, F: 5, S: 5, A: -10, T: -10},
+        )
     return Finding(
-        f"Each request costs too much, but tuning would not pay back here: an adapter {running}. A "
-        "cheaper model, caching the fixed prompt or a shorter prompt come first.",
+        f"Each request costs too much. An adapter {running} and has cost less in total by "
+        f"month {month}, but with a fixed prompt of only {answers.prompt_tokens:,} tokens the "
+        "saving comes from where the model runs, not from tuning: price the prompt on a "
+        "small model served the same way before training one.",
         {Z: 5, F: 5, S: 5, A: -10, T: -10},
     )
 

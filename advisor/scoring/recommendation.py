@@ -20,6 +20,7 @@ from advisor.scoring.outcomes import PROMPTING_APPROACHES, TUNING_APPROACHES, St
 from advisor.scoring.prices import Assumptions, default_assumptions
 from advisor.scoring.rules import Scoring, score
 from advisor.scoring.sensitivity import SensitivityItem, sensitivity
+from advisor.scoring.stages import tuning_pays_back
 from advisor.scoring.tco import (
     DEFAULT_HORIZON_MONTHS,
     MAX_HORIZON_MONTHS,
@@ -169,10 +170,13 @@ def _improve_prompt(lowered: str, gaps: set[Gap], scoring: Scoring) -> str:
         else ""
     )
     if Gap.COST in gaps:
-        return (
-            f"Improve {lowered} before training anything: a cheaper model, a cached or shorter "
-            f"prompt cost less than a tuned model here{then}."
+        why = (
+            "a tuned model would not pay back its cost here"
+            if tuning_pays_back(scoring.costs) is None
+            else "with a short fixed prompt, the saving would come from where the model runs, "
+            "not from tuning"
         )
+        return f"Improve {lowered} before training anything: {why}{then}."
     return (
         f"Improve {lowered} before training anything: with a short prompt, tuning would not "
         f"make it faster, faster serving will{then}."

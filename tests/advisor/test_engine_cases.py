@@ -4,6 +4,8 @@ Each names the answers and what common sense expects of the next step, the costs
 """
 
 import re
+from dataclasses import replace
+from types import MappingProxyType
 
 import pytest
 
@@ -14,6 +16,7 @@ from advisor.scoring import (
     Stage,
     recommend,
 )
+from advisor.scoring.catalogue import load_catalogue
 from advisor.scoring.examples import example_answers, sample_answers
 
 SKILL_GAP_READY = {
@@ -177,3 +180,29 @@ def test_at_most_six_reasons_each_for_or_against(name: str) -> None:
 
     assert 1 <= len(result.reasons) <= 6
     assert {r.stance for r in result.reasons} <= {"for", "against"}
+
+
+def test_a_cost_gap_with_a_short_prompt_stays_on_prompting_though_tuning_runs_cheaper() -> None:
+    # Where per-token prices are high, a small model on rented GPUs can cost less to run; with
+    # a 500-token fixed prompt the saving comes from that, not from tuning.
+    real = load_catalogue()
+    dear = {
+        key: replace(
+            m, input_per_mtok=m.input_per_mtok * 20, output_per_mtok=m.output_per_mtok * 20
+        )
+        for key, m in real.inference.items()
+    }
+    catalogue = replace(real, inference=MappingProxyType(dear))
+    answers = sample_answers(
+        **{**SKILL_GAP_READY, "gaps": ["cost"], "monthly_budget": 1_000_000},
+        monthly_requests=20_000_000,
+        prompt_tokens=500,
+        output_tokens=800,
+    )
+    result = recommend(answers, catalogue=catalogue)
+
+    assert result.tco.approaches[Approach.ADAPTER].break_even_month is not None
+    assert result.scoring.stage is Stage.IMPROVE_PROMPT
+    assert "where the model runs, not from tuning" in result.headline
+    [gap] = [f for f in result.scoring.factors if f.code == "gap_cost"]
+    assert "500 tokens" in gap.text
