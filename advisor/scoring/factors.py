@@ -29,6 +29,7 @@ from advisor.scoring.answers import (
     ReliabilityRequirement,
     StyleConsistency,
     TaskType,
+    TunedModelScope,
     VendorLockInConcern,
 )
 from advisor.scoring.contract import FactorDict
@@ -757,6 +758,19 @@ def _shared_across_clients(answers: Answers, _: Costs) -> str | None:
     return (
         f"{answers.similar_clients:,} clients would share this solution with variations. "
         "One prompt template, customised per client, serves them all."
+    )
+
+
+@rule("tuned_model_per_client", {A: -10, T: -15})
+def _tuned_model_per_client(answers: Answers, _: Costs) -> str | None:
+    """A tuned model per client multiplies the tuning work; one template does not."""
+    n = answers.similar_clients
+    if n <= 1 or answers.tuned_model_scope is not TunedModelScope.PER_CLIENT:
+        return None
+    return (
+        f"Each of the {n:,} clients would get a tuned model of its own: {n:,} sets of examples, "
+        f"trainings and evaluations, and {n:,} retraining cycles at every change, where one "
+        "prompt template takes each client's settings."
     )
 
 

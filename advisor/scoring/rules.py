@@ -41,7 +41,7 @@ from advisor.scoring.tco import (
     pricing_constraints,
 )
 
-RULESET_VERSION: Final = "2026.12.3"
+RULESET_VERSION: Final = "2026.12.4"
 
 # Where each approach starts: prompting is the default, and full tuning costs the most to keep.
 BASE_SCORES: Final[Mapping[Approach, int]] = {

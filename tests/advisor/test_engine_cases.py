@@ -206,3 +206,16 @@ def test_a_cost_gap_with_a_short_prompt_stays_on_prompting_though_tuning_runs_ch
     assert "where the model runs, not from tuning" in result.headline
     [gap] = [f for f in result.scoring.factors if f.code == "gap_cost"]
     assert "500 tokens" in gap.text
+
+
+def test_a_tuned_model_per_client_counts_against_tuning_for_every_client() -> None:
+    shared = recommend(sample_answers(**SKILL_GAP_READY, similar_clients=4))
+    own = recommend(
+        sample_answers(**SKILL_GAP_READY, similar_clients=4, tuned_model_scope="per_client")
+    )
+
+    for approach in (Approach.ADAPTER, Approach.FULL_FINE_TUNE):
+        assert own.scoring.scores[approach] < shared.scoring.scores[approach]
+    [said] = [f.text for f in own.scoring.factors if f.code == "tuned_model_per_client"]
+    assert "4 retraining cycles" in said
+    assert "tuned_model_per_client" not in {f.code for f in shared.scoring.factors}

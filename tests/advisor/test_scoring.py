@@ -570,7 +570,7 @@ def _decision(name: str) -> dict[str, object]:
 
 
 # Change the rules and this digest changes: bump RULESET_VERSION, then update both.
-PINNED_RULES = ("2026.12.3", "58a6da36173b4991")
+PINNED_RULES = ("2026.12.4", "58a6da36173b4991")
 
 
 def test_changed_rules_come_with_a_new_ruleset_version() -> None:
