@@ -4,8 +4,11 @@ Every sentence is built from the assessment's stored answers and recommendation,
 generated today and one generated next year from the same assessment say the same thing.
 """
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Final
 
 from django.utils import timezone
 
@@ -28,6 +31,79 @@ from advisor.scoring import (
 from advisor.scoring.wording import money
 from projects.logos import logo_data_uri
 from projects.models import Organization
+
+
+class Section(StrEnum):
+    """The report's sections, in the order they are printed; a consultant can comment on each
+    and hide any but the summary."""
+
+    SUMMARY = "summary"
+    USE_CASE = "use_case"
+    SPECTRUM = "spectrum"
+    WHY = "why"
+    COSTS = "costs"
+    FLEXIBILITY = "flexibility"
+    FEASIBILITY = "feasibility"
+    RISKS = "risks"
+    NEXT_STEPS = "next_steps"
+    WHAT_IF = "what_if"
+    CHANGES = "changes"
+    APPENDIX = "appendix"
+
+
+SECTION_TITLES: Final[Mapping[Section, str]] = {
+    Section.SUMMARY: "Our recommendation",
+    Section.USE_CASE: "What you asked us",
+    Section.SPECTRUM: "Where this project sits",
+    Section.WHY: "Why we recommend it",
+    Section.COSTS: "What each approach costs",
+    Section.FLEXIBILITY: "What a change costs",
+    Section.FEASIBILITY: "Is fine-tuning feasible?",
+    Section.RISKS: "Risks and how we manage them",
+    Section.NEXT_STEPS: "Next steps",
+    Section.WHAT_IF: "What would change this recommendation",
+    Section.CHANGES: "What changed since the previous report",
+    Section.APPENDIX: "Appendix",
+}
+
+HIDEABLE_SECTIONS: Final = tuple(s for s in Section if s is not Section.SUMMARY)
+
+
+@dataclass(frozen=True, slots=True)
+class NextStepItem:
+    """One line of the consultant's plan: what, who, how much work, by when."""
+
+    step: str
+    owner: str = ""
+    effort: str = ""
+    due: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """The consultant's own recommendation where it differs from the scoring's, and why."""
+
+    approach: Approach
+    rationale: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEdits:
+    """What the consultant added to the generated report: the report says it in their voice.
+
+    The default is a report nobody has edited yet.
+    """
+
+    recipient: str = ""  # the client contact the cover note is addressed to
+    cover_note: str = ""
+    notes: Mapping[Section, str] = field(default_factory=dict)  # commentary per section
+    hidden: frozenset[Section] = frozenset()
+    override: Override | None = None
+    next_steps: tuple[NextStepItem, ...] = ()
+    version: int = 1
+    final: bool = False
+    dated: date | None = None  # the day it was finalised; a draft carries today's date
+
 
 # What each fine-tuning prerequisite looks like when it is met (step 3 of the framework).
 PREREQUISITES: dict[Blocker, str] = {
@@ -120,8 +196,10 @@ def report_context(
     organization: Organization,
     prepared_by: str,
     previous: Assessment | None = None,
+    edits: ReportEdits | None = None,
 ) -> dict[str, Any]:
-    """Everything the report template needs, for either variant."""
+    """Everything the report template needs, for either variant, with the consultant's edits."""
+    edits = edits or ReportEdits()
     result = result_context(assessment, accent=organization.brand_color)
     recommendation = assessment.result
     stage = Stage(recommendation["stage"])
@@ -135,6 +213,7 @@ def report_context(
     return {
         **result,
         "variant": variant,
+        "edits": edits,
         "organization": organization,
         "accent": valid_accent(organization.brand_color),
         "logo": logo_data_uri(organization),
