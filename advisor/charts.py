@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from advisor.scoring.currency import US_DOLLARS, currency_info
-from advisor.scoring.wording import count, money, with_sign
+from advisor.scoring.wording import count, listing, money, with_sign
 
 type Emphasis = Literal["primary", "hybrid", "none"]
 
@@ -48,6 +48,9 @@ LINE_PALETTE: Final = ("#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#d55e00", "#
 # Dash patterns as a second cue, for readers (and printers) that cannot tell the colours apart:
 # long dashes, dots, dash-dot, short dashes, dash-dot-dot, sparse dots.
 LINE_DASHES: Final = ("8 4", "2 3", "10 3 2 3", "4 3", "12 3 2 3 2 3", "1 5")
+# A cost series more than this many times the recommended one's total runs off the top of the
+# scale (its total stays in the legend), so the approaches that matter are not flattened.
+OFF_SCALE_RATIO: Final = 3.0
 # The horizon of a cost chart with no series at all, which has no points to count.
 EMPTY_COST_HORIZON: Final = 36
 # How far, in viewBox units, a month's point may sit off a straight run and still be merged
@@ -239,8 +242,9 @@ def cost_over_time_svg(
     accent = valid_accent(accent)
     lines = [(item, _cost_points(item)) for item in series]
     months = _horizon(lines)
-    ticks = money_ticks(max((max(points) for _, points in lines), default=0.0))
+    ticks = money_ticks(_scale_top(lines))
     top_value = _top_tick(ticks)
+    off_scale = [item.label for item, points in lines if max(points) > top_value]
 
     left, right = PADDING + 54.0, VIEWBOX_WIDTH - PADDING - 8.0
     top, bottom = 48.0, 288.0
@@ -278,23 +282,21 @@ def cost_over_time_svg(
     order = sorted(range(len(lines)), key=lambda i: series[i].emphasis == "primary")
     for index in order:
         item, points = lines[index]
-        colour, width, dashes = styles[index]
-        vertices = _polyline_points([(x_at(m), y_at(amount)) for m, amount in enumerate(points)])
-        parts.append(
-            format_html(
-                '<polyline data-key="{}" data-emphasis="{}" points="{}" stroke="{}"'
-                ' stroke-width="{}"{} stroke-linecap="round" stroke-linejoin="round"'
-                ' fill="none"/>',
-                item.key,
-                _emphasis(item.emphasis),
-                vertices,
-                colour,
-                _n(width),
-                _dash_attribute(dashes),
-            )
-        )
+        vertices = [(x_at(m), y_at(amount)) for m, amount in enumerate(points)]
+        parts += _cost_line(item, vertices, styles[index], top=top, left=left)
 
     legend_top = bottom + 58
+    if off_scale:
+        parts.append(
+            _text(
+                PADDING,
+                legend_top,
+                f"Above the top of the scale: {listing(off_scale)}; totals below.",
+                size=TICK_SIZE,
+                fill=MUTED,
+            )
+        )
+        legend_top += 22
     rows = math.ceil(len(lines) / 2)
     column_width = (VIEWBOX_WIDTH - 2 * PADDING) / 2
     for column in range(math.ceil(len(lines) / rows) if lines else 0):
@@ -473,6 +475,72 @@ def _horizon(lines: Sequence[tuple[CostSeries, tuple[float, ...]]]) -> int:
         found = ", ".join(f"{item.key!r} has {len(points)}" for item, points in lines)
         raise ValueError(f"Every cost series must have the same number of points: {found}.")
     return counts.pop() - 1
+
+
+def _cost_line(
+    item: CostSeries,
+    vertices: Sequence[tuple[float, float]],
+    style: tuple[str, float, str],
+    *,
+    top: float,
+    left: float,
+) -> list[SafeString]:
+    """One series' line, cut where it leaves the top of the plot, with an arrow there."""
+    colour, width, dashes = style
+    drawn = _below(top, vertices)
+    parts = []
+    if len(drawn) > 1:
+        parts.append(
+            format_html(
+                '<polyline data-key="{}" data-emphasis="{}" points="{}" stroke="{}"'
+                ' stroke-width="{}"{} stroke-linecap="round" stroke-linejoin="round"'
+                ' fill="none"/>',
+                item.key,
+                _emphasis(item.emphasis),
+                _polyline_points(drawn),
+                colour,
+                _n(width),
+                _dash_attribute(dashes),
+            )
+        )
+    if len(drawn) < len(vertices):
+        x = drawn[-1][0] if drawn else left
+        parts.append(
+            format_html(
+                '<path data-off-scale="{}" d="M{} {}l-5 8h10z" fill="{}"/>',
+                item.key,
+                _n(x),
+                _n(top - 9),
+                colour,
+            )
+        )
+    return parts
+
+
+def _scale_top(lines: Sequence[tuple[CostSeries, tuple[float, ...]]]) -> float:
+    """The largest amount the scale must show: every series within `OFF_SCALE_RATIO` of the
+    recommended one's total, so one costly approach does not flatten the ones that matter."""
+    highest = [max(points) for _, points in lines]
+    primary = [max(points) for item, points in lines if item.emphasis == "primary"]
+    if not primary:
+        return max(highest, default=0.0)
+    ceiling = primary[0] * OFF_SCALE_RATIO
+    return max(amount for amount in highest + primary if amount <= ceiling or amount == primary[0])
+
+
+def _below(top: float, vertices: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The part of a rising line that stays below the top of the plot (`top`, an SVG y, so
+    "below" is a larger y): up to the point where it crosses the top."""
+    kept: list[tuple[float, float]] = []
+    for x, y in vertices:
+        if y >= top:
+            kept.append((x, y))
+            continue
+        if kept:
+            x0, y0 = kept[-1]
+            kept.append((x0 + (x - x0) * (y0 - top) / (y0 - y), top))
+        break
+    return kept
 
 
 def _top_tick(ticks: Sequence[float]) -> float:

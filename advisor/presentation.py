@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from django.utils.safestring import SafeString
 
@@ -37,7 +37,7 @@ from advisor.scoring import (
 )
 from advisor.scoring.contract import CostSnapshotDict, PricedOnDict, RecommendationDict
 from advisor.scoring.currency import US_DOLLARS, currency_info
-from advisor.scoring.labels import model_name
+from advisor.scoring.labels import ASSUMPTION_LABELS, model_name
 from advisor.scoring.wording import (
     listing,
     long_date,
@@ -183,12 +183,16 @@ def _emphasis(approach: Approach, primary: Approach, hybrid: set[str]) -> Emphas
     return "hybrid" if approach.value in hybrid else "none"
 
 
-def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
-    """Everything the result page and the report show, from the frozen snapshot."""
+def result_context(
+    assessment: Assessment, *, accent: str, primary: Approach | None = None
+) -> dict[str, Any]:
+    """Everything the result page and the report show, from the frozen snapshot; the costs
+    single out `primary` (a consultant's own recommendation), by default the scoring's."""
     result: RecommendationDict = assessment.result
     costs: CostSnapshotDict = assessment.cost_snapshot
     currency = assessment.currency
-    primary = Approach(result["primary_approach"])
+    scored_first = Approach(result["primary_approach"])
+    primary = primary or scored_first
     hybrid_keys = {part["approach"] for part in result["hybrid"]}
     horizons = sorted(costs["horizons"], key=int)
     cost_rows = []
@@ -216,7 +220,7 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
                 key=approach.value,
                 label=APPROACH_LABELS[approach],
                 score=result["scores"][approach.value],
-                emphasis=_emphasis(approach, primary, hybrid_keys),
+                emphasis=_emphasis(approach, scored_first, hybrid_keys),
             )
             for approach in Approach
         ],
@@ -266,12 +270,35 @@ def result_context(assessment: Assessment, *, accent: str) -> dict[str, Any]:
         "horizons": horizons,
         "cost_rows": cost_rows,
         "assumptions": [
-            {**a, "value_text": f"{a['value']:,.4f}".rstrip("0").rstrip(".") + f" {a['unit']}"}
+            {
+                **a,
+                "label": ASSUMPTION_LABELS.get(a["name"], a["description"]),
+                "value_text": figure_text(a["value"], a["unit"]),
+            }
             for a in costs["horizons"][horizons[0]]["assumptions"]
         ],
         "scores_chart": scores_chart,
         "cost_chart": cost_chart,
     }
+
+
+_PER_ONE: Final = {"per hour": "an hour", "per example": "an example", "per month": "a month"}
+_TIMES_A_YEAR: Final = {0.5: "once every two years", 1.0: "once a year", 2.0: "twice a year"}
+
+
+def figure_text(value: float, unit: str) -> str:
+    """A rate card figure in plain words with its unit: "$110 an hour", "25% of the prompt",
+    "month 6", "once a year", "32 hours"."""
+    code, _, rest = unit.partition(" ")
+    if len(code) == 3 and code.isupper():  # an amount of money: "USD per hour", "GBP"
+        return f"{money_cents(value, code)} {_PER_ONE.get(rest, rest)}".strip()
+    if unit.startswith("share of "):
+        return f"{number(round(value * 100, 2))}% of {unit.removeprefix('share of ')}"
+    if unit == "month":
+        return f"month {number(value)}"
+    if unit == "times a year" and value in _TIMES_A_YEAR:
+        return _TIMES_A_YEAR[value]
+    return f"{number(value)} {singular(unit) if value == 1 else unit}".strip()
 
 
 def _conversion(result: RecommendationDict, currency: str) -> str:

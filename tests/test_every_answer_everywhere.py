@@ -44,7 +44,7 @@ ROUNDS = max(
 PROMPTING = {0: "not_tried", 1: "meets_bar"}  # every other round: "falls_short"
 FALLS_SHORT_ROUNDS = [i for i in range(ROUNDS) if i not in PROMPTING]
 DONT_KNOW_ROUND = ROUNDS - 1
-CHANGES_HEADING = "What changed since the previous assessment"
+CHANGES_HEADING = "What changed since the previous report"
 
 # Per metric: the measured value and target, and how a person reads them.
 SHORTFALLS: dict[str | None, tuple[float | None, float | None, str, str]] = {
@@ -231,7 +231,7 @@ def test_every_answer_shows_on_every_page_and_in_the_pdf(
             assert_shows(compared, answers, changed)
 
         if i % 2 == 0:
-            assert "Next steps" in pdf_text(alice, assessment, "executive", back_to="Next steps")
+            assert "Next step " in pdf_text(alice, assessment, "executive", back_to="Next step ")
         else:
             text = pdf_text(alice, assessment, "full", back_to=CHANGES_HEADING)
             assert_shows(text, answers, applicable(answers))

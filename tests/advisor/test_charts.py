@@ -55,7 +55,7 @@ COSTS = [
     CostSeries(
         "full_fine_tune",
         "Full fine-tuning",
-        cumulative(60_000, 2_500, jumps={9: 25_000}),
+        cumulative(35_000, 1_500, jumps={9: 15_000}),
         "none",
     ),
 ]
@@ -67,7 +67,7 @@ HOSTILE_LABELS = [
     "]]><!-- &amp; {} {0} %s",
 ]
 # Everything the charts may contain: shapes and text, nothing that runs or loads anything.
-ALLOWED_ELEMENTS = {"svg", "title", "desc", "text", "rect", "line", "polyline"}
+ALLOWED_ELEMENTS = {"svg", "title", "desc", "text", "rect", "line", "polyline", "path"}
 
 
 def parse(svg: str) -> ET.Element:
@@ -126,6 +126,7 @@ class Axes:
         ]
         (self.usd0, self.y0), (self.usd1, self.y1) = money[0], money[-1]
         (self.month0, self.x0), (self.month1, self.x1) = months[0], months[-1]
+        self.top = self.usd1  # the amount at the top of the scale
 
     def x(self, month: float) -> float:
         return self.x0 + (self.x1 - self.x0) * (month - self.month0) / (self.month1 - self.month0)
@@ -257,7 +258,7 @@ def test_each_line_runs_from_its_first_point_at_month_0_to_its_last_at_the_horiz
             item.key,
             item.label,
             cumulative(item.points[0], item.points[1] - item.points[0], months=months),
-            item.emphasis,
+            "none",  # with nothing recommended, no line runs off the scale
         )
         for item in COSTS
     ]
@@ -364,7 +365,7 @@ def test_its_legend_shows_every_label_with_its_last_point_and_line_style() -> No
     for item in COSTS:
         assert item.label in shown
     assert shown.count("Total at month 36") == 2
-    assert {"$36.8k", "$41.1k", "$36.4k", "$55.8k", "$40.2k", "$175k"} <= set(shown)
+    assert {"$36.8k", "$41.1k", "$36.4k", "$55.8k", "$40.2k", "$104k"} <= set(shown)
     swatches = [
         line
         for line in elements(root, "line")
@@ -375,7 +376,7 @@ def test_its_legend_shows_every_label_with_its_last_point_and_line_style() -> No
 
 def test_its_axes_have_round_ticks() -> None:
     shown = texts(parse(cost_over_time_svg(COSTS)))
-    assert {"$0", "$50k", "$100k", "$150k", "$200k"} <= set(shown)
+    assert {"$0", "$50k", "$100k", "$150k"} <= set(shown)
     assert {"0", "6", "12", "18", "24", "30", "36"} <= set(shown)
 
 
@@ -399,7 +400,43 @@ def test_its_description_reads_out_every_cost() -> None:
     assert "over 36 months" in text
     assert "System-prompt engineering: $4,000 up front, $36,400 in total (recommended)" in text
     assert "Retrieval-augmented prompting: $9,000 up front, $55,800 in total (part of" in text
-    assert "Full fine-tuning: $60,000 up front, $175,000 in total." in text
+    assert "Full fine-tuning: $35,000 up front, $104,000 in total." in text
+
+
+def test_an_approach_far_dearer_than_the_recommended_one_runs_off_the_scale() -> None:
+    dear = CostSeries("full_fine_tune", "Full fine-tuning", cumulative(80_000, 3_000), "none")
+    series = [*COSTS[:5], dear]
+    root = parse(cost_over_time_svg(series))
+    axes, shown = Axes(root), texts(root)
+
+    # The scale fits the approaches within three times the recommended one's total ($36.4k),
+    # so the prompting lines are not flattened by the $188k one.
+    assert "$200k" not in shown
+    assert axes.top == 60_000  # RAG, the dearest line on the scale, ends at $55.8k
+    [note] = [t for t in shown if t.startswith("Above the top of the scale")]
+    assert "Full fine-tuning" in note
+    assert "$188k" in shown  # its total stays in the legend
+    assert "Full fine-tuning: $80,000 up front, $188,000 in total." in desc(root)
+    # Its line is cut where it leaves the plot, and an arrow marks where it went.
+    assert "full_fine_tune" not in cost_lines(root)  # it starts above the scale
+    [arrow] = [p for p in elements(root, "path") if p.get("data-off-scale") == "full_fine_tune"]
+    assert arrow.get("fill") in LINE_PALETTE
+    for key, line in cost_lines(root).items():
+        assert min(y for _, y in vertices(line)) >= axes.y(axes.top) - 0.15, key
+
+
+def test_a_line_leaving_the_scale_is_drawn_up_to_where_it_crosses_the_top() -> None:
+    primary = CostSeries(
+        "system_prompt", "System-prompt engineering", cumulative(0, 1_000), "primary"
+    )
+    rising = CostSeries("adapter", "Adapter fine-tuning", cumulative(0, 10_000), "none")
+    root = parse(cost_over_time_svg([primary, rising]))
+    axes = Axes(root)
+    line = vertices(cost_lines(root)["adapter"])
+
+    assert line[0] == pytest.approx((axes.x(0), axes.y(0)), abs=0.15)
+    assert line[-1][1] == pytest.approx(axes.y(axes.top), abs=0.15)
+    assert axes.x(0) < line[-1][0] < axes.x(36)
 
 
 def test_all_zero_costs_still_get_a_y_axis_up_to_100_dollars() -> None:

@@ -44,7 +44,7 @@ def test_the_result_page_shows_the_results_currency(alice: HttpClient, acme: Age
     assert re.search(r'class="text-end">£[\d,]+</td>', page)  # the cost table
     assert ">£0</text>" in page  # the chart's axis
     assert "Acme&#x27;s rate card, 2026-12-01" in page  # the figure the agency set
-    assert "GBP per hour" in page
+    assert "£95 an hour" in page  # the hourly rate the agency set, in plain words
     assert not dollar_amounts(page_text(page))
 
 

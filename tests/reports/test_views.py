@@ -182,5 +182,5 @@ def test_a_new_assessment_gives_a_new_report_that_says_what_changed(
     assert Report.objects.count() == 2
     preview = reverse("advisor:report_preview", args=[acme.project.pk, second.pk, "full"])
     page = alice.get(preview).content.decode()
-    assert "What changed since the previous assessment" in page
-    assert "Compared with assessment 1" in page
+    assert "What changed since the previous report" in page
+    assert f"Compared with the answers of {first.submitted_at:%-d %B %Y}" in page
