@@ -2,13 +2,15 @@
 
 import math
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from advisor.models import Assessment
-from advisor.presentation import answer_rows, display_answer, format_answer
+from advisor.presentation import answer_rows, display_answer, figure_text, format_answer
 from advisor.questionnaire import STEPS
-from advisor.scoring import ANSWER_FIELDS
+from advisor.scoring import ANSWER_FIELDS, ASSUMPTION_SPECS
+from advisor.scoring.labels import ASSUMPTION_LABELS
 
 stored_values = st.recursive(
     st.none()
@@ -55,3 +57,30 @@ def test_a_value_the_contract_does_not_know_is_shown_as_stored() -> None:
     assert format_answer("gaps", ["cost", "vibes"]) == "Costs too much per request, “vibes”"
     assert format_answer("example_count", 10**400).startswith("“1000")
     assert format_answer("build_budget", math.nan) == "“nan”"
+
+
+def test_every_planning_figure_has_a_label_in_plain_words() -> None:
+    assert set(ASSUMPTION_LABELS) == set(ASSUMPTION_SPECS)
+    for label in ASSUMPTION_LABELS.values():
+        assert "_" not in label
+        assert label[0].isupper()
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "said"),
+    [
+        (110, "USD per hour", "$110 an hour"),
+        (95, "GBP per hour", "£95 an hour"),
+        (0.5, "USD per 1,000 requests", "$0.50 per 1,000 requests"),
+        (0.25, "share of the prompt", "25% of the prompt"),
+        (6, "month", "month 6"),
+        (0.5, "times a year", "once every two years"),
+        (12, "times a year", "12 times a year"),
+        (1, "hours", "1 hour"),
+        (1500, "tokens per request", "1,500 tokens per request"),
+    ],
+)
+def test_a_planning_figure_reads_in_plain_words_with_its_unit(
+    value: float, unit: str, said: str
+) -> None:
+    assert figure_text(value, unit) == said
