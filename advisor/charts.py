@@ -151,8 +151,13 @@ def approach_scores_svg(
     *,
     accent: str = DEFAULT_ACCENT,
     title: str = "How well each approach fits",
+    describe_in_title: bool = False,
 ) -> SafeString:
-    """Horizontal bars of each approach's fit score, in spectrum order (cheapest first)."""
+    """Horizontal bars of each approach's fit score, in spectrum order (cheapest first).
+
+    With `describe_in_title` the title carries the description too: a PDF keeps only the title
+    as a figure's alternative text, and the scores must reach a reader who cannot see the bars.
+    """
     accent = valid_accent(accent)
     bars = [(bar, _clamp_score(bar.score), _plain(bar.label)) for bar in scores]
 
@@ -224,7 +229,9 @@ def approach_scores_svg(
     ]
     desc = "Fit scores, from the cheapest and most flexible approach to the most specialised: "
     desc += ("; ".join(summaries) + ".") if summaries else "No approaches to show."
-    return _svg(height=caption_y + 34, title=title, desc=desc, body=parts)
+    return _svg(
+        height=caption_y + 34, title=title, desc=desc, body=parts, in_title=describe_in_title
+    )
 
 
 def cost_over_time_svg(
@@ -233,9 +240,10 @@ def cost_over_time_svg(
     accent: str = DEFAULT_ACCENT,
     title: str = "Cumulative cost over time",
     currency: str = US_DOLLARS,
+    describe_in_title: bool = False,
 ) -> SafeString:
     """One line per approach of its cumulative cost, month by month, from month 0 to the horizon,
-    amounts in `currency` (an ISO 4217 code).
+    amounts in `currency` (an ISO 4217 code); `describe_in_title` as for the scores chart.
 
     Every series must have the same number of points, at least two; the horizon is one less.
     """
@@ -343,10 +351,14 @@ def cost_over_time_svg(
     desc = f"Cumulative cost in {currency_info(currency).name} over {_months(months)}. "
     desc += ("; ".join(summaries) + ".") if summaries else "No approaches to show."
     height = legend_top + 12 + rows * 24 + (4 if lines else -20)
-    return _svg(height=height, title=title, desc=desc, body=parts)
+    return _svg(height=height, title=title, desc=desc, body=parts, in_title=describe_in_title)
 
 
-def _svg(*, height: float, title: str, desc: str, body: Iterable[SafeString]) -> SafeString:
+def _svg(
+    *, height: float, title: str, desc: str, body: Iterable[SafeString], in_title: bool = False
+) -> SafeString:
+    if in_title:
+        title = f"{_plain(title)}. {desc}"
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" role="img"'
         ' font-family="{}"><title>{}</title><desc>{}</desc>{}</svg>',

@@ -184,10 +184,11 @@ def _emphasis(approach: Approach, primary: Approach, hybrid: set[str]) -> Emphas
 
 
 def result_context(
-    assessment: Assessment, *, accent: str, primary: Approach | None = None
+    assessment: Assessment, *, accent: str, primary: Approach | None = None, for_print: bool = False
 ) -> dict[str, Any]:
     """Everything the result page and the report show, from the frozen snapshot; the costs
-    single out `primary` (a consultant's own recommendation), by default the scoring's."""
+    single out `primary` (a consultant's own recommendation), by default the scoring's. Charts
+    `for_print` carry their whole description in their title, the PDF's alternative text."""
     result: RecommendationDict = assessment.result
     costs: CostSnapshotDict = assessment.cost_snapshot
     currency = assessment.currency
@@ -225,6 +226,7 @@ def result_context(
             for approach in Approach
         ],
         accent=accent,
+        describe_in_title=for_print,
     )
     cost_chart: SafeString = cost_over_time_svg(
         [
@@ -238,6 +240,7 @@ def result_context(
         ],
         accent=accent,
         currency=currency,
+        describe_in_title=for_print,
     )
     reasons = result.get("reasons", [])
     return {

@@ -523,7 +523,9 @@ def report_context(
         edits.override if edits.override and edits.override.approach != engine_primary else None
     )
     recommended = override.approach if override else engine_primary
-    result = result_context(assessment, accent=organization.brand_color, primary=recommended)
+    result = result_context(
+        assessment, accent=organization.brand_color, primary=recommended, for_print=True
+    )
     answers = assessment.answers
     currency = result["currency"]
     stage = Stage(recommendation["stage"])

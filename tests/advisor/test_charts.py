@@ -751,3 +751,12 @@ def test_month_ticks_stay_few_and_within_the_horizon(months: int) -> None:
     assert ticks == sorted(set(ticks))
     assert ticks[-1] <= months
     assert 2 <= len(ticks) <= 8
+
+
+def test_a_chart_for_print_carries_its_description_in_its_title() -> None:
+    for make in (approach_scores_svg, cost_over_time_svg):
+        data = SCORES if make is approach_scores_svg else COSTS
+        plain, printed = parse(make(data)), parse(make(data, describe_in_title=True))
+        title = elements(printed, "title")[0].text or ""
+        assert desc(plain) in title
+        assert title.startswith(elements(plain, "title")[0].text or "")

@@ -6,6 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from advisor.models import Assessment
+from advisor.scoring import APPROACH_LABELS, Approach
 from reports.pdf import BundledFilesOnly, RefusedURL, render_report_pdf
 from reports.services import report_context_for
 from tests.factories import ProjectFactory
@@ -163,3 +164,32 @@ def test_the_longest_answers_and_names_still_lay_out(acme: Agency) -> None:
         width = float(page.mediabox.width)
         assert width < 600  # still A4, nothing widened the page
     assert "Supercalifragilistic" in text
+
+
+def figure_alts(reader: PdfReader) -> list[str]:
+    """The alternative text of every figure in the PDF's structure tree."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                found.append(str(node["/Alt"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+@pytest.mark.django_db
+def test_the_charts_alternative_text_carries_their_figures(acme_result: Assessment) -> None:
+    reader, _ = read(render_report_pdf(report_context_for(acme_result, "executive", None)).pdf)
+    [scores] = figure_alts(reader)  # the executive summary's one chart
+
+    for approach, score in acme_result.result["scores"].items():
+        label = APPROACH_LABELS[Approach(approach)]
+        assert f"{label} scores {score} of 100" in scores
