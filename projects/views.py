@@ -113,7 +113,8 @@ def client_create(request: OrganizationRequest) -> HttpResponse:
 
 def client_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
     client = get_for_organization_or_404(request, Client.objects.all(), pk=pk)
-    projects = client.projects.select_related("created_by").with_stage().order_by("-last_activity")  # type: ignore[misc]  # annotated by with_stage()
+    projects = client.projects.select_related("created_by").with_stage()
+    projects = projects.order_by("-last_activity", "-pk")  # type: ignore[misc]  # by with_stage()
     return render(request, "projects/client_detail.html", {"client": client, "projects": projects})
 
 
