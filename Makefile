@@ -27,12 +27,11 @@ lock: $(UV) ## Re-resolve dependencies into uv.lock after editing pyproject.toml
 	$(UV) lock
 
 run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo
-	@echo
-	@echo "  The Advisor runs at http://$(HOST):$(PORT)/"
-	@echo
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Preparing the database and the demo data..."
+	@DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
+	@DEBUG=1 $(PY) manage.py seed_demo --verbosity 0
+	@# Ends its start-up lines with the address and the demo login.
+	@DEBUG=1 $(PY) manage.py serve_demo $(HOST):$(PORT)
 
 test: install ## Run the whole test suite (uses DATABASE_URL when set, else SQLite)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -8,12 +8,13 @@ from django.db import transaction
 
 from advisor.scoring.examples import EXAMPLE_PROJECTS
 from advisor.services import assessment_start, assessment_submit
-from projects.models import Client, Membership, Organization
-from projects.services import client_create, project_create
+from projects.models import Client, Membership, Organization, Profile
+from projects.services import client_create, profile_update, project_create
 
 DEMO_EMAIL = "demo@advisor.example"
 DEMO_PASSWORD = "advisor-demo-2026"  # noqa: S105 - a published demo login, reset on every seed
 DEMO_ORGANIZATION = "Northwind AI Studio"
+DEMO_PERSON = {"first_name": "Dana", "last_name": "Demo", "job_title": "Lead consultant"}
 
 DEMO_CLIENTS: list[dict[str, Any]] = [
     {
@@ -84,7 +85,7 @@ def demo_seed() -> DemoLogin:
     )
     user, _ = User.objects.get_or_create(
         username=DEMO_EMAIL,
-        defaults={"email": DEMO_EMAIL, "first_name": "Dana", "last_name": "Demo", "is_staff": True},
+        defaults={"email": DEMO_EMAIL, "is_staff": True},
     )
     user.set_password(DEMO_PASSWORD)
     user.save(update_fields=["password"])
@@ -92,6 +93,8 @@ def demo_seed() -> DemoLogin:
         user=user, organization=organization, defaults={"role": Membership.Role.ADMIN}
     )
     # Through the services, as a person would: every object gets its audit event.
+    if not Profile.objects.filter(user=user).exists():  # a name the demo user chose stays
+        profile_update(user=user, **DEMO_PERSON)
     for spec in DEMO_CLIENTS:
         client = Client.objects.filter(organization=organization, name=spec["name"]).first()
         if client is None:

@@ -138,6 +138,11 @@ class Assessment(models.Model):
             return False
         return field in self.answers or ANSWER_FIELDS[field].optional
 
+    @property
+    def step_count(self) -> int:
+        """How many steps the questionnaire has."""
+        return len(questionnaire.STEPS)
+
     def steps_done(self) -> set[str]:
         missing = self.missing_by_step()
         return {step.slug for step in questionnaire.STEPS if step.slug not in missing}

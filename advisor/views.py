@@ -14,7 +14,7 @@ from advisor.presentation import answer_rows, comparison, result_context
 from advisor.scoring import InvalidAnswers
 from advisor.scoring.wording import time_of_day
 from projects.http import OrganizationRequest, audit, get_for_organization_or_404
-from projects.models import AuditEvent, Project
+from projects.models import AuditEvent, Project, person_name
 from projects.views import organization_admin_required
 
 RESTORE_TO_ASSESS = "Restore the project before assessing it."
@@ -92,7 +92,7 @@ def _render_step(
 
 
 def _stale_message(current: Assessment) -> str:
-    who = current.updated_by.email if current.updated_by else "A colleague"
+    who = person_name(current.updated_by) if current.updated_by else "A colleague"
     when = time_of_day(timezone.localtime(current.updated_at))
     return (
         f"{who} saved this assessment at {when} while you were editing, so your changes were "

@@ -221,6 +221,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint narrates every rendering step at INFO; keep its warnings only.
     "loggers": {
+        # Without handlers of its own: the root's print each of Django's lines once, not twice.
+        "django": {},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},

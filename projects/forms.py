@@ -18,7 +18,8 @@ from projects.logos import (
     UnreadableLogo,
     logo_reencode,
 )
-from projects.models import Client, Membership, Organization, Project, ProjectStage
+from projects.models import Client, Membership, Organization, Profile, Project, ProjectStage
+from projects.validators import ONE_LINE
 
 TOO_MANY_PIXELS = (
     f"The logo has too many pixels to open safely; keep each side under {LOGO_MAX_SIDE_PX} pixels."
@@ -188,9 +189,48 @@ class MemberAddForm(forms.Form):
         return email
 
 
-class InvitationPasswordForm(SetPasswordMixin[User], forms.Form):
-    """The password someone invited chooses for their new account (checked, not yet saved)."""
+def name_fields() -> tuple[forms.CharField, forms.CharField]:
+    """A person's first and last name, as the account keeps them (150 characters, one line)."""
+    first_name = ComposedCharField(
+        label="First name",
+        max_length=150,
+        validators=[ONE_LINE],
+        error_messages={
+            "required": "Enter your first name, as colleagues and clients should see it."
+        },
+    )
+    last_name = ComposedCharField(
+        label="Last name", max_length=150, validators=[ONE_LINE], required=False
+    )
+    first_name.widget.attrs["autocomplete"] = "given-name"
+    last_name.widget.attrs["autocomplete"] = "family-name"
+    return first_name, last_name
 
+
+class ProfileForm(forms.Form):
+    """The signed-in user's name and job title."""
+
+    first_name, last_name = name_fields()
+    job_title = ComposedCharField(
+        label="Job title",
+        max_length=Profile._meta.get_field("job_title").max_length,
+        validators=[ONE_LINE],
+        required=False,
+        help_text=Profile._meta.get_field("job_title").help_text,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class InvitationPasswordForm(SetPasswordMixin[User], forms.Form):
+    """The name and password someone invited chooses for their new account (checked, not yet
+    saved)."""
+
+    first_name, last_name = name_fields()
     password1, password2 = SetPasswordMixin.create_password_fields(
         label1="Choose a password", label2="The same password again"
     )
@@ -199,10 +239,13 @@ class InvitationPasswordForm(SetPasswordMixin[User], forms.Form):
         super().__init__(*args, **kwargs)
         # The validators compare the password with the account it will belong to.
         self.future_user = User(username=email, email=email)
+        self.order_fields(["first_name", "last_name", "password1", "password2"])
         self.helper = FormHelper()
         self.helper.form_tag = False
 
     def clean(self) -> dict[str, Any] | None:
+        self.future_user.first_name = self.cleaned_data.get("first_name", "")
+        self.future_user.last_name = self.cleaned_data.get("last_name", "")
         self.validate_passwords()
         self.validate_password_for_user(self.future_user)
         return super().clean()

@@ -13,6 +13,7 @@ NO_ORGANIZATION_URL_NAMES = {
     "logout",
     "password_change",
     "password_change_done",
+    "profile",
     "invitation_list",
     "invitation_accept",
     "invitation_decline",

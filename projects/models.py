@@ -87,6 +87,42 @@ class Organization(models.Model):
         return readable_ink(self.brand_background)
 
 
+class Profile(models.Model):
+    """What a person tells colleagues and clients beyond their account: their job title. The
+    name lives on the account (`first_name`, `last_name`). Created on the first save."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    job_title = models.CharField(
+        max_length=120,
+        blank=True,
+        validators=[ONE_LINE],
+        help_text="Printed after your name on the reports you prepare, e.g. “Lead consultant”.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return person_name(self.user)
+
+
+def job_title(user: User) -> str:
+    """The user's job title, or "" if they have not given one (or have no profile yet)."""
+    try:
+        return user.profile.job_title
+    except Profile.DoesNotExist:
+        return ""
+
+
+def person_name(user: User, *, with_title: bool = False) -> str:
+    """The name to show for a user: their full name, else their email (else their username);
+    with `with_title`, followed by their job title if they gave one ("Jo Smith, Lead consultant").
+    """
+    name = user.get_full_name() or user.email or user.get_username()
+    title = job_title(user) if with_title else ""
+    return f"{name}, {title}" if title else name
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def for_organization(self, organization: Organization) -> MembershipQuerySet:
         return self.filter(organization=organization)

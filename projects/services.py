@@ -21,8 +21,11 @@ from projects.models import (
     Invitation,
     Membership,
     Organization,
+    Profile,
     Project,
+    person_name,
 )
+from projects.validators import ONE_LINE
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +86,7 @@ def _invitation_email(*, invitation: Invitation, token: str, base_url: str) -> E
     inviter = invitation.invited_by
     context = {
         "organization_name": single_line(invitation.organization.name),
-        "inviter": single_line(inviter.email or inviter.username) if inviter else "An admin",
+        "inviter": single_line(person_name(inviter)) if inviter else "An admin",
         "invitation": invitation,
         # The email, and only the email, may differ for someone who already has an account:
         # it goes to the address's owner, never to the admin who invited them.
@@ -258,9 +261,14 @@ def _free_usernames(email: str) -> Iterator[str]:
 
 
 @transaction.atomic
-def invitation_accept_as_new_account(*, invitation: Invitation, password: str) -> Membership:
-    """Create the account of someone invited who has none, with their chosen password, and
-    join. The email proves who they are: the link only ever went to that address."""
+def invitation_accept_as_new_account(
+    *, invitation: Invitation, password: str, first_name: str, last_name: str
+) -> Membership:
+    """Create the account of someone invited who has none, with their name and chosen password,
+    and join. The email proves who they are: the link only ever went to that address. Raises
+    `ValidationError` naming the name field refused; then nothing is saved."""
+    if problems := _person_problems(first_name=first_name, last_name=last_name):
+        raise ValidationError(problems)
     invitation = _locked(invitation)
     _require_open(invitation, user=None)
     if User.objects.filter(email__iexact=invitation.email).exists():
@@ -271,7 +279,11 @@ def invitation_accept_as_new_account(*, invitation: Invitation, password: str) -
         try:
             with transaction.atomic():
                 user = User.objects.create_user(
-                    username=username, email=invitation.email, password=password
+                    username=username,
+                    email=invitation.email,
+                    password=password,
+                    first_name=first_name,
+                    last_name=last_name,
                 )
         except IntegrityError:  # taken a moment ago by someone else: try the next one
             continue
@@ -559,3 +571,58 @@ def organization_update_branding(
         detail="branding",
     )
     return edited
+
+
+NAME_REQUIRED = "Enter your name, as colleagues and clients should see it."
+
+
+def _person_problems(*, first_name: str, last_name: str, **profile: str) -> dict[str, list[str]]:
+    """What is wrong with a person's name (and, given, profile fields), by field: each must fit
+    its column and one line, and the first name must be given."""
+    typed = {"first_name": first_name, "last_name": last_name, **profile}
+    problems: dict[str, list[str]] = {}
+    for field, value in typed.items():
+        model: type[Model] = Profile if field in profile else User
+        try:
+            model._meta.get_field(field).run_validators(value)  # type: ignore[union-attr]
+            ONE_LINE(value)
+        except ValidationError as error:
+            problems[field] = error.messages
+    if not first_name.strip():
+        problems.setdefault("first_name", []).append(NAME_REQUIRED)
+    return problems
+
+
+@transaction.atomic
+def profile_update(*, user: User, first_name: str, last_name: str, job_title: str) -> Profile:
+    """Set the name and job title colleagues see beside the user's work and reports print after
+    "Prepared by". Raises `ValidationError` naming each field refused; then nothing is saved.
+
+    A change is noted in the audit trail of every organization the user belongs to, where the
+    name shows; saving the same values again notes nothing.
+    """
+    if problems := _person_problems(
+        first_name=first_name, last_name=last_name, job_title=job_title
+    ):
+        raise ValidationError(problems)
+    account = User.objects.select_for_update().get(pk=user.pk)
+    profile, _ = Profile.objects.select_for_update().get_or_create(user=account)
+    changed = []
+    if (account.first_name, account.last_name) != (first_name, last_name):
+        account.first_name, account.last_name = first_name, last_name
+        account.save(update_fields=["first_name", "last_name"])
+        changed.append("name")
+    if profile.job_title != job_title:
+        profile.job_title = job_title
+        profile.save(update_fields=["job_title", "updated_at"])
+        changed.append("job title")
+    if changed:
+        for membership in Membership.objects.for_user(account):
+            audit_record(
+                organization=membership.organization,
+                actor=account,
+                action=AuditEvent.Action.CHANGED,
+                target=profile,
+                detail=" and ".join(changed),
+            )
+    return profile

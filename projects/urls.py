@@ -36,6 +36,7 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("organization/leave/", views.organization_leave, name="organization_leave"),
+    path("profile/", views.profile, name="profile"),
     path("invitations/", views.invitation_list, name="invitation_list"),
     path("invitations/<int:pk>/accept/", views.invitation_accept, name="invitation_accept"),
     path("invitations/<int:pk>/decline/", views.invitation_decline, name="invitation_decline"),

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +23,7 @@ from projects.forms import (
     MemberAddForm,
     MemberRoleForm,
     OrganizationBrandingForm,
+    ProfileForm,
     ProjectFilterForm,
     ProjectForm,
 )
@@ -36,6 +37,8 @@ from projects.models import (
     Organization,
     Project,
     ProjectStage,
+    job_title,
+    person_name,
 )
 
 PROJECTS_PER_PAGE = 20
@@ -110,7 +113,8 @@ def client_create(request: OrganizationRequest) -> HttpResponse:
 
 def client_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
     client = get_for_organization_or_404(request, Client.objects.all(), pk=pk)
-    projects = client.projects.select_related("created_by").with_stage().order_by("-last_activity")  # type: ignore[misc]  # annotated by with_stage()
+    projects = client.projects.select_related("created_by").with_stage()
+    projects = projects.order_by("-last_activity", "-pk")  # type: ignore[misc]  # by with_stage()
     return render(request, "projects/client_detail.html", {"client": client, "projects": projects})
 
 
@@ -315,7 +319,10 @@ def member_list(request: OrganizationRequest) -> HttpResponse:
             return redirect("projects:member_list")
     context = {
         "form": form,
-        "members": organization.memberships.select_related("user").order_by("user__email"),
+        "members": sorted(
+            organization.memberships.select_related("user__profile"),
+            key=lambda member: (person_name(member.user).casefold(), member.pk),
+        ),
         "invitations": organization.invitations.pending().select_related("invited_by"),
         "roles": Membership.Role.choices,
     }
@@ -346,9 +353,8 @@ def member_change_role(request: OrganizationRequest, pk: int) -> HttpResponse:
         except services.LastAdminError as error:
             messages.error(request, str(error))
         else:
-            messages.success(
-                request, f"{membership.user.email} is now {membership.get_role_display().lower()}."
-            )
+            role = membership.get_role_display().lower()
+            messages.success(request, f"{person_name(membership.user)} is now {role}.")
     return redirect("projects:member_list")
 
 
@@ -363,7 +369,7 @@ def member_remove(request: OrganizationRequest, pk: int) -> HttpResponse:
     except services.LastAdminError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{membership.user.email} removed from the organization.")
+        messages.success(request, f"{person_name(membership.user)} removed from the organization.")
     return redirect("projects:member_list")
 
 
@@ -473,7 +479,16 @@ def invitation_answer_as_newcomer(
                 request, "projects/invitation_open.html", {"invitation": invitation, "form": form}
             )
         membership = services.invitation_accept_as_new_account(
-            invitation=invitation, password=form.cleaned_data["password1"]
+            invitation=invitation,
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+        )
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            form.add_error(field, problems)
+        return render(
+            request, "projects/invitation_open.html", {"invitation": invitation, "form": form}
         )
     except services.InvitationUnavailable as error:
         messages.error(request, str(error))
@@ -485,6 +500,23 @@ def invitation_answer_as_newcomer(
         f"Welcome to {membership.organization.name}. Next time, log in with {invitation.email}.",
     )
     return redirect("projects:dashboard")
+
+
+def profile(request: SignedInRequest) -> HttpResponse:
+    """The signed-in user's name and job title, as colleagues and client reports show them."""
+    user = request.user
+    initial = {"first_name": user.first_name, "last_name": user.last_name}
+    form = ProfileForm(request.POST or None, initial={**initial, "job_title": job_title(user)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field, problems)
+        else:
+            messages.success(request, "Profile saved. Your name shows like this from now on.")
+            return redirect("projects:profile")
+    return render(request, "projects/profile.html", {"form": form})
 
 
 AUDIT_EVENTS_PER_PAGE = 50

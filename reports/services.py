@@ -13,7 +13,7 @@ from django.utils.crypto import salted_hmac
 
 from advisor.models import Assessment
 from advisor.services import ProjectArchived
-from projects.models import AuditEvent, Project
+from projects.models import AuditEvent, Project, person_name
 from projects.services import audit_record
 from reports.content import report_context
 from reports.models import SHARE_SALT, Report, ShareLink
@@ -32,12 +32,6 @@ class ReportRenderError(Exception):
 
 class ShareLinkUnavailable(Exception):
     """The link is unknown, expired or revoked."""
-
-
-def person_name(user: User | None) -> str:
-    if user is None:
-        return "the team"
-    return user.get_full_name() or user.email or user.get_username()
 
 
 def previous_report_assessment(assessment: Assessment) -> Assessment | None:
@@ -59,7 +53,7 @@ def report_context_for(assessment: Assessment, variant: str, by: User | None) ->
         assessment=assessment,
         variant=variant,
         organization=assessment.project.client.organization,
-        prepared_by=person_name(by),
+        prepared_by=person_name(by, with_title=True) if by else "the team",
         previous=previous_report_assessment(assessment),
     )
 

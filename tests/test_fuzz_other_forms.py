@@ -103,12 +103,12 @@ def test_no_answer_to_an_invitation_gives_a_500(acme: Agency) -> None:
     newcomer = HttpClient()
 
     @FUZZ
-    @given(password1=hostile, password2=hostile, answer=hostile)
-    def fuzz(password1: str, password2: str, answer: str) -> None:
+    @given(
+        first_name=hostile, last_name=hostile, password1=hostile, password2=hostile, answer=hostile
+    )
+    def fuzz(**typed: str) -> None:
         before = rows(Membership)
-        response = newcomer.post(
-            url, {"password1": password1, "password2": password2, "answer": answer}
-        )
+        response = newcomer.post(url, typed)
         assert response.status_code in {200, 302, 410}, response.status_code
         if response.status_code == 200:
             assert rows(Membership) == before

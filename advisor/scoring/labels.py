@@ -116,7 +116,7 @@ _CHOICE_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
     },
     "domain_specificity": {
         DomainSpecificity.GENERAL: "General",
-        DomainSpecificity.SPECIALIZED: "Specialized",
+        DomainSpecificity.SPECIALIZED: "Specialised",
         DomainSpecificity.NICHE: "Niche",
     },
     "needs_external_knowledge": {

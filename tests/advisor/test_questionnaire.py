@@ -170,3 +170,27 @@ def test_dont_know_is_offered_and_accepted_only_where_a_question_allows_it() -> 
     refused = StepForm({"version": "1", "task_type": DONT_KNOW}, step=data_step)
     assert not refused.is_valid()
     assert "task_type" in refused.errors
+
+
+def test_the_questions_and_their_choices_spell_specialised_one_way() -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from advisor.scoring.labels import field_choices
+
+    texts = [
+        text
+        for step in questionnaire.STEPS
+        for question in step.questions
+        for text in (question.label, question.help, question.unit, question.blank)
+    ]
+    texts += [
+        label
+        for field, answer in ANSWER_FIELDS.items()
+        if answer.choices
+        for _, label in field_choices(field)
+    ]
+    texts += [page.read_text() for page in Path(settings.BASE_DIR, "templates").rglob("*.html")]
+    assert any("specialised" in text.lower() for text in texts)
+    assert not [text for text in texts if "specialized" in text.lower()]

@@ -10,10 +10,11 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 def mute_favicon(context: BrowserContext) -> None:
-    """Answer the browser's own favicon requests without reaching Django.
+    """Answer the browser's own /favicon.ico requests without reaching Django.
 
-    The app has no favicon, so each page load ends with a 404 that runs the middleware (and its
-    queries) on another server thread, sharing the in-memory SQLite connection with the next page.
+    Pages link the SVG icon, but a download or a bare response still makes the browser ask for
+    /favicon.ico: a 404 that runs the middleware (and its queries) on another server thread,
+    sharing the in-memory SQLite connection with the next page.
     """
     context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
 

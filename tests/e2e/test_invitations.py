@@ -138,6 +138,8 @@ def test_a_new_person_joins_from_the_emailed_link_and_logs_in_with_their_email(
     dana.goto(link)
     expect(heading(dana)).to_have_text("Join Northwind AI on the Advisor")
     assert_accessible(dana)
+    dana.get_by_label("First name").fill("Dana")
+    dana.get_by_label("Last name").fill("Whitfield")
     dana.get_by_label("Choose a password").fill("a-long-new-secret-9")
     dana.get_by_label("The same password again").fill("a-long-new-secret-9")
     dana.get_by_role("button", name="Accept and create my account").click()
@@ -147,7 +149,7 @@ def test_a_new_person_joins_from_the_emailed_link_and_logs_in_with_their_email(
     expect(working_in(dana, "Northwind AI")).to_have_css("background-color", "rgb(122, 31, 92)")
     assert_accessible(dana)
 
-    dana.get_by_role("button", name="dana@example.com").click()
+    dana.get_by_role("button", name="Dana Whitfield").click()
     dana.get_by_role("button", name="Log out").click()
     dana.get_by_label("Email or username").fill("Dana@Example.com")
     dana.get_by_label("Password").fill("a-long-new-secret-9")

@@ -1,3 +1,6 @@
+import re
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
@@ -46,6 +49,33 @@ def test_sorts_by_the_chosen_column(alice: HttpClient, acme: Agency) -> None:
     ProjectFactory(client=acme.client, name="Alpha")
     assert names(alice.get(DASHBOARD, {"sort": "name"})) == ["Acme chatbot", "Alpha", "Zeta"]
     assert names(alice.get(DASHBOARD))[0] == "Alpha"  # most recently updated first
+
+
+@pytest.mark.django_db
+def test_recently_updated_puts_the_latest_work_first_work_on_assessments_included(
+    alice: HttpClient, acme: Agency
+) -> None:
+    now = timezone.now()
+    second = ProjectFactory(client=acme.client, name="Second")
+    third = ProjectFactory(client=acme.client, name="Third")
+    for days, project in enumerate([third, second, acme.project], start=1):
+        Project.objects.filter(pk=project.pk).update(updated_at=now - timedelta(days=days))
+    assert names(alice.get(DASHBOARD)) == ["Third", "Second", "Acme chatbot"]
+
+    # Answering a question in the oldest project's assessment is work on that project.
+    draft = services.assessment_start(project=acme.project, by=acme.admin.user)
+    Project.objects.filter(pk=acme.project.pk).update(updated_at=now - timedelta(days=5))
+    type(draft).objects.filter(pk=draft.pk).update(updated_at=now - timedelta(hours=1))
+    response = alice.get(DASHBOARD)
+    assert names(response) == ["Acme chatbot", "Third", "Second"]
+    page = response.content.decode()
+    # The order is the sort picker's first choice, and the "Updated" column shows the work's time.
+    assert re.search(r'name="sort"[^>]*>\s*<option value="-updated"[^>]*>Recently updated<', page)
+    assert '<th scope="col" class="d-none d-sm-table-cell">Updated</th>' in page
+    assert "an hour ago" in page
+    assert names(alice.get(DASHBOARD, {"q": "", "sort": "-updated"}))[0] == "Acme chatbot"
+    client_page = alice.get(reverse("projects:client_detail", args=[acme.client.pk]))
+    assert [p.name for p in client_page.context["projects"]] == ["Acme chatbot", "Third", "Second"]
 
 
 @pytest.mark.django_db

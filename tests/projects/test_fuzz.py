@@ -1,4 +1,4 @@
-"""Property-based fuzzing of the client, project and branding forms through the real views:
+"""Property-based fuzzing of the client, project, branding and profile forms through the real views:
 whatever text is typed, the answer is a form error on the page or a whole save, never a 500,
 and a refused post changes nothing."""
 
@@ -6,13 +6,15 @@ import unicodedata
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.models import User
 from django.db.models import Model
 from django.test import Client as HttpClient
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projects.models import Client, Organization, Project
+from projects.models import Client, Organization, Profile, Project
+from projects.validators import ONE_LINE
 from tests.factories import ClientFactory
 from tests.personas import Agency
 
@@ -149,5 +151,33 @@ def test_no_branding_input_gives_a_500_or_a_half_save(alice: HttpClient, acme: A
             lambda: Organization.objects.get(pk=acme.organization.pk),
             typed,
         )
+
+    fuzz()
+
+
+@pytest.mark.django_db
+def test_no_profile_input_gives_a_500_or_a_half_save(alice: HttpClient, acme: Agency) -> None:
+    user_pk = acme.admin.user.pk
+
+    @FUZZ
+    @given(first_name=typed_text, last_name=typed_text, job_title=typed_text)
+    def fuzz(**typed: str) -> None:
+        before = (snapshot(User), snapshot(Profile))
+        response = alice.post(reverse("projects:profile"), typed)
+        assert response.status_code in {200, 302}, response.status_code
+        if response.status_code == 200:
+            assert response.context["form"].errors
+            assert (snapshot(User), snapshot(Profile)) == before
+            return
+        user = User.objects.get(pk=user_pk)
+        saved = {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "job_title": Profile.objects.get(user=user).job_title,
+        }
+        assert saved == {field: as_saved(value) for field, value in typed.items()}
+        assert saved["first_name"]
+        for value in saved.values():
+            ONE_LINE(value)
 
     fuzz()

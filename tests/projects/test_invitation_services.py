@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
@@ -21,6 +22,7 @@ from tests.personas import Agency
 
 BASE_URL = "http://testserver/"
 NEW_PASSWORD = "a-long-new-secret-9"
+DAVE = {"first_name": "Dave", "last_name": "Okafor"}
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -198,7 +200,7 @@ def test_a_new_person_accepts_by_choosing_a_password_and_logs_in_with_their_emai
     acme: Agency,
 ) -> None:
     membership = services.invitation_accept_as_new_account(
-        invitation=invite(acme, "dave@example.com"), password=NEW_PASSWORD
+        invitation=invite(acme, "dave@example.com"), password=NEW_PASSWORD, **DAVE
     )
     dave = membership.user
     assert (dave.email, dave.username) == ("dave@example.com", "dave@example.com")
@@ -207,11 +209,23 @@ def test_a_new_person_accepts_by_choosing_a_password_and_logs_in_with_their_emai
 
 
 @pytest.mark.django_db
+def test_a_new_account_needs_a_name(acme: Agency) -> None:
+    invitation = invite(acme, "dave@example.com")
+    with pytest.raises(ValidationError) as refused:
+        services.invitation_accept_as_new_account(
+            invitation=invitation, password=NEW_PASSWORD, first_name=" ", last_name="Okafor"
+        )
+    assert set(refused.value.message_dict) == {"first_name"}
+    assert not User.objects.filter(email="dave@example.com").exists()
+    assert Invitation.objects.get().status == Invitation.Status.PENDING
+
+
+@pytest.mark.django_db
 def test_a_new_account_never_takes_a_username_already_in_use(acme: Agency) -> None:
     other = UserFactory(username="dave@example.com", email="david@elsewhere.example")
     invitation = invite(acme, "dave@example.com")
     dave = services.invitation_accept_as_new_account(
-        invitation=invitation, password=NEW_PASSWORD
+        invitation=invitation, password=NEW_PASSWORD, **DAVE
     ).user
     assert dave != other
     assert dave.username != "dave@example.com"
@@ -225,7 +239,7 @@ def test_a_new_account_never_takes_a_username_already_in_use(acme: Agency) -> No
 def test_a_very_long_email_gets_an_account_too(acme: Agency) -> None:
     email = f"{'d' * 64}@{'x' * 180}.example"
     dave = services.invitation_accept_as_new_account(
-        invitation=invite(acme, email), password=NEW_PASSWORD
+        invitation=invite(acme, email), password=NEW_PASSWORD, **DAVE
     ).user
     assert dave.email == email
     assert len(dave.username) <= 150
@@ -236,7 +250,9 @@ def test_a_very_long_email_gets_an_account_too(acme: Agency) -> None:
 def test_an_email_with_an_account_cannot_get_a_second_one(acme: Agency, globex: Agency) -> None:
     invitation = invite(acme, "bob@globex.example")
     with pytest.raises(services.InvitationUnavailable, match="log in to accept"):
-        services.invitation_accept_as_new_account(invitation=invitation, password=NEW_PASSWORD)
+        services.invitation_accept_as_new_account(
+            invitation=invitation, password=NEW_PASSWORD, **DAVE
+        )
     assert User.objects.filter(email="bob@globex.example").count() == 1
 
 

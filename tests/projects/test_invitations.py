@@ -20,6 +20,7 @@ MEMBERS = reverse("projects:member_list")
 DASHBOARD = reverse("projects:dashboard")
 INVITATIONS = reverse("projects:invitation_list")
 NEW_PASSWORD = "a-long-new-secret-9"
+DAVE = {"first_name": "Dave", "last_name": "Okafor"}
 
 
 def invite(http: HttpClient, email: str, role: str = "member", **kwargs):
@@ -151,16 +152,41 @@ def test_the_emailed_link_lets_a_new_person_choose_a_password_and_log_in_with_th
     assert not User.objects.filter(email="dave@acme.example").exists()
     response = visitor.post(
         link,
-        {"answer": "accept", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {"answer": "accept", **DAVE, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
         follow=True,
     )
     assert "Welcome to Acme. Next time, log in with dave@acme.example." in text(response)
     assert active_organization(visitor) == "Acme"
     dave = User.objects.get(email="dave@acme.example")
+    assert (dave.first_name, dave.last_name) == ("Dave", "Okafor")
     assert Membership.objects.get(user=dave).organization == acme.organization
     # The link is spent; the new account logs in with its email, in any letter case.
     assert visitor.get(link).status_code == 410
     assert log_in(HttpClient(), "Dave@Acme.example", NEW_PASSWORD)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ({"first_name": "", "last_name": "Okafor"}, "Enter your first name"),
+        ({"first_name": "Da\u202eve", "last_name": ""}, "invisible control character"),
+    ],
+)
+def test_a_new_person_is_asked_for_their_name(
+    alice: HttpClient, acme: Agency, name: dict[str, str], says: str
+) -> None:
+    invite(alice, "dave@acme.example")
+    link = emailed_link("dave@acme.example")
+    visitor = HttpClient()
+    assert 'autocomplete="given-name"' in visitor.get(link).content.decode()
+    response = visitor.post(
+        link, {"answer": "accept", **name, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"first_name"}
+    assert says in text(response)
+    assert not User.objects.filter(email="dave@acme.example").exists()
 
 
 @pytest.mark.django_db
@@ -189,7 +215,9 @@ def test_the_emailed_link_asks_an_existing_account_to_log_in_first(
     assert f"/accounts/login/?next={link}" in page
     assert "Choose a password" not in page
     # A password posted anyway creates nothing.
-    visitor.post(link, {"answer": "accept", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    visitor.post(
+        link, {"answer": "accept", **DAVE, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
     assert User.objects.filter(email="bob@globex.example").count() == 1
     response = visitor.post(
         "/accounts/login/",
@@ -235,7 +263,7 @@ def test_a_closed_or_replaced_link_says_so(
     assert response.status_code == status
     assert says in text(response)
     post = HttpClient().post(
-        link, {"answer": "accept", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        link, {"answer": "accept", **DAVE, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
     assert post.status_code == status
     assert not User.objects.filter(email="dave@example.com").exists()
@@ -321,7 +349,7 @@ def test_inviting_an_email_that_is_another_accounts_username(
     assert invite(alice, "dave@acme.example").status_code == 302
     link = emailed_link("dave@acme.example")
     response = HttpClient().post(
-        link, {"answer": "accept", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        link, {"answer": "accept", **DAVE, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
     assert response.status_code == 302
     dave = User.objects.get(email="dave@acme.example")

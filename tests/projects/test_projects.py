@@ -153,3 +153,13 @@ def test_a_client_archived_after_the_forms_check_gives_a_form_error(
         "The client “Acme Retail” was just archived; restore it first, or choose another."
     ]
     assert not Project.objects.filter(name="Late").exists()
+
+
+@pytest.mark.django_db
+def test_a_draft_counts_its_steps_done_out_of_every_step(alice: HttpClient, acme: Agency) -> None:
+    from advisor import services
+    from advisor.questionnaire import STEPS
+
+    draft = services.assessment_start(project=acme.project, by=acme.admin.user)
+    page = alice.get(reverse("projects:project_detail", args=[acme.project.pk]))
+    assert f"{len(draft.steps_done())} of {len(STEPS)} steps done" in page.content.decode()

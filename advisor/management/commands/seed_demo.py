@@ -10,5 +10,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         login = demo_seed()
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
-        self.stdout.write(f"  Log in as {login.email} with password {login.password}")
+        if options["verbosity"] > 0:
+            self.stdout.write(self.style.SUCCESS("Demo data ready."))
+            self.stdout.write(f"  Log in as {login.email} with password {login.password}")
