@@ -105,9 +105,6 @@ def demo(transactional_db: None) -> Demo:
 # finds them scrolling where no keyboard can. That is the report's own layout
 # (templates/reports/report.html, static/css/report.css); the test below fails as expected until
 # it fits, and then fails for its mark to be removed.
-WIDER_THAN_A_PHONE = {"report preview"}
-
-
 def log_in_as_the_demo_user(page: Page) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email or username").fill(DEMO_EMAIL)
@@ -152,8 +149,6 @@ def test_every_page_fits_the_screen(
     log_in_as_the_demo_user(page)
     for name, (path, title) in demo.pages.items():
         page.goto(path)
-        if on_a_phone and name in WIDER_THAN_A_PHONE:
-            continue  # see test_the_report_preview_fits_a_phone
         check_fits(page, name, title)
         if on_a_phone:
             assert_accessible(page)
@@ -165,19 +160,4 @@ def test_every_page_fits_the_screen(
         page.get_by_role("button", name="Dana Demo").click()
         expect(page.get_by_role("link", name="Your profile")).to_be_visible()
         check_fits(page, "the open menu", None)
-        assert_accessible(page)
-
-
-@pytest.mark.xfail(strict=True, reason="the report's tables and charts are wider than a phone")
-def test_the_report_preview_fits_a_phone(
-    new_context: Callable[..., BrowserContext], demo: Demo
-) -> None:
-    context = new_context(viewport=PHONE)
-    mute_favicon(context)
-    page = context.new_page()
-    log_in_as_the_demo_user(page)
-    for name in WIDER_THAN_A_PHONE:
-        path, title = demo.pages[name]
-        page.goto(path)
-        check_fits(page, name, title)
         assert_accessible(page)
