@@ -58,6 +58,14 @@ class ReportIsFinal(Exception):
         self.report = report
 
 
+class StaleReport(Exception):
+    """Someone saved the draft since this form was loaded; nothing was written."""
+
+    def __init__(self, current: Report) -> None:
+        super().__init__("The report changed since this page was loaded.")
+        self.current = current
+
+
 class ReportNotShareable(Exception):
     """Only the latest final version of a report is shared."""
 
@@ -152,6 +160,7 @@ def report_draft(*, assessment: Assessment, by: User) -> Report:
         version=latest.version + 1 if latest else 1,
         recipient=latest.recipient if latest else locked.project.client.contact_name,
         created_by=by,
+        updated_by=by,
     )
     if latest:
         report.cover_note = latest.cover_note
@@ -350,16 +359,20 @@ def report_update(
     override_approach: str,
     override_rationale: str,
     next_steps: Sequence[NextStepItem],
+    expected_revision: int | None = None,
 ) -> Report:
     """Store the consultant's edits of a draft: all of them, or none.
 
     `notes` maps section values to commentary (empty ones are dropped), `hidden` names the
     sections to leave out, `override_approach` an approach value or "" for the engine's.
     Raises `InvalidReportEdits` naming every wrong field, `ReportIsFinal` for a final version
-    and `ProjectArchived` for an archived project. Setting, changing or removing the override
-    is noted in the audit trail on its own, with the reason.
+    and `ProjectArchived` for an archived project; `StaleReport` when `expected_revision` (the
+    revision the editor loaded) is not the stored one, as someone saved in between. Setting,
+    changing or removing the override is noted in the audit trail on its own, with the reason.
     """
     current = _locked_draft(report)
+    if expected_revision is not None and current.revision != expected_revision:
+        raise StaleReport(current)
     edits = _checked_edits(
         report=current,
         recipient=recipient,
@@ -378,6 +391,8 @@ def report_update(
     current.hidden_sections = edits.hidden
     current.override_approach = edits.override_approach
     current.override_rationale = edits.override_rationale
+    current.updated_by = by
+    current.revision += 1
     current.save()
     current.next_steps.all().delete()
     NextStep.objects.bulk_create(

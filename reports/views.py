@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advisor.models import Assessment
+from advisor.scoring.wording import time_of_day
 from advisor.services import ProjectArchived
 from projects.http import OrganizationRequest, audit, get_for_organization_or_404
 from projects.models import AuditEvent
@@ -20,6 +22,7 @@ from reports.content import ReportEdits
 from reports.forms import BaseNextStepFormSet, NextStepFormSet, ReportEditForm, ShareLinkForm
 from reports.models import Report, ReportFile, ShareLink, Variant
 from reports.pdf import render_html
+from reports.services import person_name
 
 type View = Callable[..., HttpResponseBase]
 
@@ -126,6 +129,23 @@ def _version_context(report: Report) -> dict[str, Any]:
     }
 
 
+def _posted_revision(request: OrganizationRequest) -> int | None:
+    """The revision the editor was loaded with; a garbled one matches none."""
+    posted = request.POST.get("revision")
+    if posted is None:
+        return None
+    return int(posted) if posted.isdecimal() and len(posted) < 10 else -1
+
+
+def _stale_message(current: Report) -> str:
+    who = person_name(current.updated_by) if current.updated_by else "A colleague"
+    when = time_of_day(timezone.localtime(current.updated_at))
+    return (
+        f"{who} saved this draft at {when} while you were editing, so your changes were not "
+        "saved. Your text is shown below: check it against theirs and save again."
+    )
+
+
 def _edited(
     request: OrganizationRequest, report: Report, form: ReportEditForm, steps: BaseNextStepFormSet
 ) -> bool:
@@ -145,6 +165,7 @@ def _edited(
             override_approach=form.cleaned_data["override_approach"],
             override_rationale=form.cleaned_data["override_rationale"],
             next_steps=[item for _, item in rows],
+            expected_revision=_posted_revision(request),
         )
     except services.InvalidReportEdits as invalid:
         for key, message in invalid.errors.items():
@@ -180,6 +201,10 @@ def report_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
     except services.ReportIsFinal as final:
         # A colleague finalised it meanwhile: what was typed here belongs in the next version.
         messages.error(request, str(final))
+    except services.StaleReport as stale:
+        messages.error(request, _stale_message(stale.current))
+        context = {**_version_context(stale.current), "form": form, "steps": steps}
+        return render(request, "reports/detail.html", context, status=409)
     context = {**_version_context(report), "form": form, "steps": steps}
     return render(request, "reports/detail.html", context)
 

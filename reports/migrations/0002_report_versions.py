@@ -43,6 +43,7 @@ def per_variant_reports_become_versions(apps, schema_editor):
                 finalised_at=kept.created_at,
                 finalised_by_id=kept.created_by_id,
                 updated_at=kept.created_at,
+                updated_by_id=kept.created_by_id,
             )
             for old in group:
                 stored = ReportFile.objects.create(
@@ -150,6 +151,21 @@ class Migration(migrations.Migration):
             name="updated_at",
             field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now),
             preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="report",
+            name="updated_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AddField(
+            model_name="report",
+            name="revision",
+            field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
             model_name="report",

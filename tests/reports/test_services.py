@@ -22,6 +22,7 @@ from reports.services import (
     ReportIsFinal,
     ReportNotShareable,
     ReportRenderError,
+    StaleReport,
     report_draft,
     report_finalise,
     report_update,
@@ -385,3 +386,19 @@ def test_a_bad_link_is_refused_and_not_noted(
 
     assert not report.share_links.exists()
     assert not events(AuditEvent.Action.SHARED)
+
+
+def test_a_save_based_on_an_older_revision_is_refused_and_changes_nothing(
+    acme: Agency, acme_result: Assessment, carol
+) -> None:
+    draft = report_draft(assessment=acme_result, by=acme.admin.user)
+    loaded = draft.revision
+    theirs = edit(draft, carol.user, cover_note="Carol's note", expected_revision=loaded)
+    assert (theirs.revision, theirs.updated_by) == (loaded + 1, carol.user)
+
+    with pytest.raises(StaleReport) as stale:
+        edit(draft, acme.admin.user, cover_note="Alice's note", expected_revision=loaded)
+
+    assert stale.value.current.updated_by == carol.user
+    draft.refresh_from_db()
+    assert (draft.cover_note, draft.revision) == ("Carol's note", loaded + 1)

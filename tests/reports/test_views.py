@@ -382,3 +382,31 @@ def test_a_new_assessment_report_says_what_changed_since_the_last_final_one(
     page = alice.get(preview).content.decode()
     assert "What changed since the previous assessment" in page
     assert "Compared with assessment 1" in page
+
+
+def test_a_colleagues_save_in_between_is_not_overwritten_and_nothing_typed_is_lost(
+    alice: HttpClient, acme: Agency, carol, draft: Report
+) -> None:
+    loaded = alice.get(draft.get_absolute_url()).content.decode()
+    revision = re.search(r'name="revision" value="(\d+)"', loaded)[1]  # type: ignore[index]
+    carol.user.first_name = "Carol"
+    carol.user.save()
+    theirs = {**GOOD, "cover_note": "Carol's cover note", "revision": revision}
+    assert acme.http(carol).post(draft.get_absolute_url(), editor_post(**theirs)).status_code == 302
+
+    mine = {**GOOD, "cover_note": "Alice's cover note", "revision": revision}
+    response = alice.post(draft.get_absolute_url(), editor_post(**mine))
+
+    assert response.status_code == 409
+    assert "Carol saved this draft at" in text(response)
+    assert "Alice&#x27;s cover note" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.cover_note == "Carol's cover note"
+    # The page now carries Carol's revision: saving again is a deliberate overwrite.
+    again = re.search(r'name="revision" value="(\d+)"', response.content.decode())[1]  # type: ignore[index]
+    assert (
+        alice.post(draft.get_absolute_url(), editor_post(**{**mine, "revision": again})).status_code
+        == 302
+    )
+    draft.refresh_from_db()
+    assert draft.cover_note == "Alice's cover note"
