@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -164,6 +165,9 @@ NextStepFormSet = cast(
 
 
 class ShareLinkForm(forms.Form):
+    """Which PDF to share and for how long; the page offers only the documents the version has
+    (the service refuses the others)."""
+
     variant = forms.ChoiceField(
         label="Document",
         choices=Variant.choices,
@@ -188,3 +192,9 @@ class ShareLinkForm(forms.Form):
             "required": "Enter a number of days.",
         },
     )
+
+    def __init__(self, *args: Any, variants: Iterable[str] = Variant.values, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offered = set(variants)
+        field = cast(forms.ChoiceField, self.fields["variant"])
+        field.choices = [(value, label) for value, label in Variant.choices if value in offered]

@@ -277,5 +277,6 @@ class ShareLink(models.Model):
         """A later version of the report is final: the link shows that, not this version."""
         return self.report.superseded_by is not None
 
-    def pdf(self) -> ReportFile:
-        return self.report.files.get(variant=self.variant, format=ReportFile.Format.PDF)
+    def pdf(self) -> ReportFile | None:
+        """The PDF the link opens (None only if its version never had one of this document)."""
+        return self.report.files.filter(variant=self.variant, format=ReportFile.Format.PDF).first()

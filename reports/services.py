@@ -67,7 +67,8 @@ class StaleReport(Exception):
 
 
 class ReportNotShareable(Exception):
-    """Only the latest final version of a report is shared."""
+    """Only the PDFs of the latest final version of a report are shared; the message says why
+    this one is not."""
 
 
 class InvalidReportEdits(Exception):
@@ -476,13 +477,20 @@ def report_finalise(*, report: Report, by: User) -> Report:
 @transaction.atomic
 def share_link_create(*, report: Report, variant: str, days: int, by: User) -> ShareLink:
     """A link to one variant of a final version that works without a login for `days` days
-    (1 to 90). Raises `ReportNotShareable` for a draft or a version a later one replaced."""
+    (1 to 90). Raises `ReportNotShareable`, saying why, for a draft, a version a later one
+    replaced, or a document the version has no PDF of."""
     if not 1 <= days <= MAX_SHARE_DAYS:
         raise ValueError(f"days must be from 1 to {MAX_SHARE_DAYS}")
     if variant not in Variant.values:
         raise ValueError(f"no report variant {variant!r}")
     if not report.is_final or report.superseded_by is not None:
-        raise ReportNotShareable
+        raise ReportNotShareable("Only the latest final version of a report can be shared.")
+    if not report.files.filter(variant=variant, format=ReportFile.Format.PDF).exists():
+        # A version from before reports had versions may hold only the document made then.
+        raise ReportNotShareable(
+            f"This version has no PDF of the {Variant(variant).label.lower()}: edit it into a "
+            "new version to make both."
+        )
     link = ShareLink.objects.create(
         report=report,
         variant=variant,

@@ -245,7 +245,7 @@ def _final_page(request: OrganizationRequest, report: Report) -> HttpResponse:
         "next_draft": report.assessment.reports.filter(
             status=Report.Status.DRAFT, version__gt=report.version
         ).first(),
-        "form": ShareLinkForm(),
+        "form": ShareLinkForm(variants=[f.variant for f in report.files.all()]),
     }
     return render(request, "reports/detail.html", context)
 
@@ -290,8 +290,8 @@ def share_link_create(request: OrganizationRequest, pk: int) -> HttpResponse:
             days=form.cleaned_data["days"],
             by=request.user,
         )
-    except services.ReportNotShareable:
-        messages.error(request, "Only the latest final version of a report can be shared.")
+    except services.ReportNotShareable as refused:
+        messages.error(request, str(refused))
         return redirect(report)
     messages.success(
         request,
@@ -345,10 +345,13 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponseBase:
         link = services.share_link_open(token=token, visitor=visitor)
     except services.ShareLinkUnavailable:
         return render(request, "reports/link_unavailable.html", status=410)
+    stored = link.pdf()
+    if stored is None:
+        return render(request, "reports/link_unavailable.html", status=410)
     if link.superseded:
         context = {
             "organization": link.report.assessment.project.client.organization,
             "sender": link.created_by.get_full_name() if link.created_by else "",
         }
         return render(request, "reports/link_superseded.html", context, status=410)
-    return _shared_pdf(request, link.pdf())
+    return _shared_pdf(request, stored)

@@ -339,7 +339,8 @@ def test_only_the_latest_final_version_is_shared_and_a_later_one_supersedes_its_
         share_link_create(report=draft, variant="full", days=7, by=by)
     first = report_finalise(report=draft, by=by)
     link = share_link_create(report=first, variant="executive", days=7, by=by)
-    assert (link.variant, link.pdf().variant) == ("executive", "executive")
+    assert link.variant == "executive"
+    assert link.pdf() == first.files.get(variant="executive")
 
     # A draft of version 2 replaces nothing yet; its finalising does.
     second = report_draft(assessment=acme_result, by=by)
@@ -402,3 +403,24 @@ def test_a_save_based_on_an_older_revision_is_refused_and_changes_nothing(
     assert stale.value.current.updated_by == carol.user
     draft.refresh_from_db()
     assert (draft.cover_note, draft.revision) == ("Carol's note", loaded + 1)
+
+
+def test_a_version_from_before_versions_shares_only_the_documents_it_has(
+    acme: Agency, acme_result: Assessment
+) -> None:
+    migrated = Report.objects.create(
+        assessment=acme_result, version=1, status="final", finalised_at=timezone.now()
+    )
+    ReportFile.objects.create(
+        report=migrated,
+        variant="full",
+        file="reports/old.pdf",
+        checksum="0" * 64,
+        size=9,
+        page_count=9,
+        template_version="2026.11.1",
+    )
+
+    with pytest.raises(ReportNotShareable, match="no PDF of the executive summary"):
+        share_link_create(report=migrated, variant="executive", days=7, by=acme.admin.user)
+    assert share_link_create(report=migrated, variant="full", days=7, by=acme.admin.user).pdf()
