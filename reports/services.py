@@ -369,7 +369,8 @@ def report_update(
     Raises `InvalidReportEdits` naming every wrong field, `ReportIsFinal` for a final version
     and `ProjectArchived` for an archived project; `StaleReport` when `expected_revision` (the
     revision the editor loaded) is not the stored one, as someone saved in between. Setting,
-    changing or removing the override is noted in the audit trail on its own, with the reason.
+    changing or removing the override is noted in the audit trail on its own, with the reason;
+    a save that changes nothing writes nothing.
     """
     current = _locked_draft(report)
     if expected_revision is not None and current.revision != expected_revision:
@@ -385,7 +386,23 @@ def report_update(
         next_steps=next_steps,
     )
     before = current.edits()
-    override_before = (current.override_approach, current.override_rationale)
+    changed = [
+        label
+        for label, was, now in [
+            ("recipient", before.recipient, edits.recipient),
+            ("cover note", before.cover_note, edits.cover_note),
+            ("commentary", before.notes, edits.notes),
+            ("hidden sections", before.hidden, frozenset(edits.hidden)),
+            ("next steps", before.next_steps, tuple(edits.next_steps)),
+        ]
+        if was != now
+    ]
+    override_changed = (current.override_approach, current.override_rationale) != (
+        edits.override_approach,
+        edits.override_rationale,
+    )
+    if not changed and not override_changed:
+        return current  # a save with nothing new (say, before a preview) writes nothing
     current.recipient = edits.recipient
     current.cover_note = edits.cover_note
     current.section_notes = edits.notes
@@ -400,20 +417,9 @@ def report_update(
         NextStep(report=current, position=position, **_step_fields(item))
         for position, item in enumerate(edits.next_steps, start=1)
     )
-    after = current.edits()
-    changed = [
-        label
-        for label, was, now in [
-            ("recipient", before.recipient, after.recipient),
-            ("cover note", before.cover_note, after.cover_note),
-            ("commentary", before.notes, after.notes),
-            ("hidden sections", before.hidden, after.hidden),
-            ("next steps", before.next_steps, after.next_steps),
-        ]
-        if was != now
-    ]
-    _audit(current, by, AuditEvent.Action.EDITED, ", ".join(changed) or "nothing changed")
-    if (edits.override_approach, edits.override_rationale) != override_before:
+    if changed:
+        _audit(current, by, AuditEvent.Action.EDITED, ", ".join(changed))
+    if override_changed:
         detail = _override_detail(current, edits.override_approach, edits.override_rationale)
         _audit(current, by, AuditEvent.Action.OVERRIDDEN, detail)
     return current

@@ -27,7 +27,6 @@ from reports.services import person_name
 type View = Callable[..., HttpResponseBase]
 
 ARCHIVED = "This project is archived: restore it to change or finalise its reports."
-RENDER_FAILED = "The PDF could not be generated. Nothing was changed; please try again in a moment."
 
 
 def _submitted_assessment(request: OrganizationRequest, project_pk: int, pk: int) -> Assessment:

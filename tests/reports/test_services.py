@@ -206,9 +206,21 @@ def test_an_override_is_noted_on_its_own_with_its_reason_when_set_changed_or_rem
         "removed: back to System-prompt engineering",
     ]
     edited = events(AuditEvent.Action.EDITED)
-    assert len(edited) == 4
-    assert edited[1].detail == "cover note"
+    assert [e.detail for e in edited] == [
+        "recipient, cover note, commentary, hidden sections, next steps",
+        "cover note",
+        "cover note",  # back from "Shorter"; the last save changed the override alone
+    ]
     assert {e.actor for e in edited} == {by}
+
+
+def test_a_save_that_changes_nothing_writes_nothing(acme: Agency, acme_result: Assessment) -> None:
+    draft = edit(report_draft(assessment=acme_result, by=acme.admin.user), acme.admin.user)
+    before = (list(Report.objects.values()), AuditEvent.objects.count())
+
+    edit(draft, acme.admin.user, recipient=" Dana Client ", expected_revision=draft.revision)
+
+    assert (list(Report.objects.values()), AuditEvent.objects.count()) == before
 
 
 def test_finalising_renders_both_documents_with_the_edits_and_freezes_the_version(
