@@ -15,12 +15,13 @@ one `SELECT 1` behind the same middleware). Every client, project and draft is t
 so no two users ever save the same draft.
 
 Reports are rare on purpose: every --report-every rounds (default 10, staggered over the users,
-so about one PDF every two seconds) a user also generates the executive summary from the result
-page and downloads it, shown as "report" and "report download". A render keeps a worker busy
-for about 0.4 s of CPU, and every other request on that worker (a kept-alive connection stays
-with its worker) waits for its GIL meanwhile. Measured with the default think time: step p95
-35 ms without reports, 46 ms with one round in 10, 58 ms with one in 5; more would drown the
-wizard's figures in the waits behind PDFs.
+so about one report every two seconds) a user also opens the client report's draft from the
+result page, finalises it with a cover note and downloads the executive summary, shown as
+"report draft", "report" and "report download". Finalising renders both documents, and every
+other request on that worker (a kept-alive connection stays with its worker) waits for its GIL
+meanwhile. Measured with the default think time when a report was one rendering (about 0.4 s of
+CPU; finalising renders the full report too): step p95 35 ms without reports, 46 ms with one
+round in 10, 58 ms with one in 5; more would drown the wizard's figures in the waits behind PDFs.
 
 Think time, --think (default 0.5 s): the mean pause before every page, spread from half to one
 and a half times, as a person reads and types. Real staff pause for tens of seconds, so 50 of
@@ -85,6 +86,7 @@ ROWS = (
     "review",
     "submit",
     "result",
+    "report draft",
     "report",
     "report download",
     "floor",

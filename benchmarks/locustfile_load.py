@@ -3,7 +3,8 @@ Not meant to be run by hand: load.py starts it with the environment variables th
 `locust_users.py` describes, plus
 
 BENCH_SENT          where to write, when locust quits, the answers each user saved (JSON).
-BENCH_REPORT_EVERY  a user generates and downloads a PDF report every this many rounds (0: never).
+BENCH_REPORT_EVERY  a user finalises a client report and downloads a PDF every this many rounds
+                    (0: never).
 
 and PYTHONPATH set to the repository: the answers come from the app's own pure-Python
 questionnaire and example answers (no Django is set up here).
@@ -39,13 +40,26 @@ CLIENT_CREATE, PROJECT_CREATE, ASSESSMENT_START = (
     "assessment start",
 )
 STEP_GET, STEP_POST, REVIEW, SUBMIT, RESULT = "step GET", "step POST", "review", "submit", "result"
-REPORT, REPORT_DOWNLOAD, FLOOR = "report", "report download", "floor"
+REPORT_DRAFT, REPORT, REPORT_DOWNLOAD = "report draft", "report", "report download"
+FLOOR = "floor"
 STEP_POOL = "step GET+POST"
 
 CLIENT_URL = re.compile(r"/clients/(\d+)/")
 PROJECT_URL = re.compile(r"/projects/(\d+)/")
 FIRST_STEP_URL = re.compile(rf"/projects/(\d+)/assessments/(\d+)/{questionnaire.STEPS[0].slug}/")
-DOWNLOAD_URL = re.compile(r"/reports/(\d+)/download/")
+REPORT_URL = re.compile(r"/reports/(\d+)/")
+# The report editor's form with a cover note, its plan empty, sent with the "Finalise" button.
+FINALISE_FIELDS = [
+    ("recipient", "Load contact"),
+    ("cover_note", "Dear client,\nhere is our advice."),
+    ("override_approach", ""),
+    ("override_rationale", ""),
+    ("steps-TOTAL_FORMS", "0"),
+    ("steps-INITIAL_FORMS", "0"),
+    ("steps-MIN_NUM_FORMS", "0"),
+    ("steps-MAX_NUM_FORMS", "20"),
+    ("action", "finalise"),
+]
 TASK_TYPES = tuple(TaskType)
 
 REPORT_EVERY = int(os.environ.get("BENCH_REPORT_EVERY", "0"))
@@ -167,7 +181,7 @@ class AgencyStaff(BenchUser):
             return
         if REPORT_EVERY and (user + round_number) % REPORT_EVERY == 0:
             self.wait()
-            self.report(f"{assessment_url}reports/new/")
+            self.report(assessment_url)
         self.wait()
         with self.client.get("/healthz", name=FLOOR, catch_response=True) as floor:
             expect(floor, 200)
@@ -199,13 +213,17 @@ class AgencyStaff(BenchUser):
             )
         return True
 
-    def report(self, generate_url: str) -> None:
-        """Generate the executive summary and download it, as the result page's button does."""
-        fields = [("variant", "executive"), ("then", "download")]
-        download = self.send(generate_url, fields, REPORT, DOWNLOAD_URL)
-        if download is None:
+    def report(self, assessment_url: str) -> None:
+        """Open the client report's draft, finalise it with a cover note and download the
+        executive summary, as the result and report pages' buttons do."""
+        draft = self.send(f"{assessment_url}report/draft/", [], REPORT_DRAFT, REPORT_URL)
+        if draft is None:
             return
-        with self.client.get(download[0], name=REPORT_DOWNLOAD, catch_response=True) as response:
+        self.wait()
+        if self.send(draft[0], FINALISE_FIELDS, REPORT, REPORT_URL) is None:
+            return
+        download = f"{draft[0]}download/executive/"
+        with self.client.get(download, name=REPORT_DOWNLOAD, catch_response=True) as response:
             expect(response, 200)
             if response.status_code == 200 and not (response.content or b"").startswith(b"%PDF"):
                 response.failure("the download is not a PDF")

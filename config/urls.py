@@ -18,7 +18,8 @@ assessment_urls = (
         path("<int:pk>/submit/", advisor.assessment_submit, name="submit"),
         path("<int:pk>/result/", advisor.assessment_result, name="result"),
         path("<int:pk>/export/", advisor.assessment_export, name="export"),
-        path("<int:pk>/reports/new/", reports.report_generate, name="report_generate"),
+        path("<int:pk>/report/", reports.assessment_report, name="report"),
+        path("<int:pk>/report/draft/", reports.report_draft, name="report_draft"),
         path(
             "<int:pk>/reports/preview/<slug:variant>/",
             reports.report_preview,

@@ -177,7 +177,7 @@ def project_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
     # The assessments and their reports belong to the other apps; the page reads them through
     # the reverse relations, so this app imports neither.
     assessments = list(
-        project.assessments.select_related("updated_by").prefetch_related("reports__generated_by")
+        project.assessments.select_related("updated_by").prefetch_related("reports__finalised_by")
     )
     submitted = [a for a in assessments if not a.is_draft]
     return render(

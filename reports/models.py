@@ -8,60 +8,228 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from advisor.scoring import APPROACH_LABELS, Approach
+from projects.validators import MULTI_LINE, ONE_LINE
+from reports.content import NextStepItem, Override, ReportEdits, Section
+
 if TYPE_CHECKING:
     from projects.models import Organization
 
 SHARE_SALT = "reports.share-link"
+
+# How much a consultant may write: a cover letter, a paragraph or two per section.
+TEXT_MAX_LENGTH = 2000
+MAX_NEXT_STEPS = 20
+
+
+class Variant(models.TextChoices):
+    """The two documents made from one report: the short one and the whole one."""
+
+    EXECUTIVE = "executive", "Executive summary"
+    FULL = "full", "Full report"
 
 
 class ReportQuerySet(models.QuerySet["Report"]):
     def for_organization(self, organization: Organization) -> ReportQuerySet:
         return self.filter(assessment__project__client__organization=organization)
 
+    def final(self) -> ReportQuerySet:
+        return self.filter(status=Report.Status.FINAL)
+
 
 class Report(models.Model):
-    """A client-facing PDF of one submitted assessment, stored once and never changed."""
+    """The consultant's edited client report of one submitted assessment, in numbered versions.
 
-    class Variant(models.TextChoices):
-        EXECUTIVE = "executive", "Executive summary"
-        FULL = "full", "Full report"
+    A draft takes edits; finalising renders its files and freezes it for good. Editing after
+    that makes the next version, starting from the final one's content.
+    """
+
+    Variant = Variant
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINAL = "final", "Final"
 
     assessment = models.ForeignKey(
         "advisor.Assessment", on_delete=models.PROTECT, related_name="reports"
     )
-    variant = models.CharField(max_length=10, choices=Variant.choices)
-    template_version = models.CharField(max_length=20)
-    file = models.FileField(upload_to="reports/")
-    checksum = models.CharField(max_length=64, help_text="SHA-256 of the PDF bytes.")
-    size = models.PositiveIntegerField(help_text="Bytes.")
-    page_count = models.PositiveSmallIntegerField()
-    generated_by = models.ForeignKey(
+    version = models.PositiveIntegerField(
+        help_text="1 for an assessment's first report, and so on."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    recipient = models.CharField(
+        max_length=120,
+        blank=True,
+        validators=[ONE_LINE],
+        help_text="The client contact the cover note is addressed to.",
+    )
+    cover_note = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True, validators=[MULTI_LINE])
+    # Section value → the consultant's commentary on it; only sections of `Section`.
+    section_notes = models.JSONField(default=dict, blank=True)
+    # Section values the report leaves out; never the summary.
+    hidden_sections = models.JSONField(default=list, blank=True)
+    override_approach = models.CharField(
+        "recommended instead",
+        max_length=20,
+        blank=True,
+        choices=[(approach.value, label) for approach, label in APPROACH_LABELS.items()],
+    )
+    override_rationale = models.TextField(
+        "why", max_length=TEXT_MAX_LENGTH, blank=True, validators=[MULTI_LINE]
+    )
+    created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Optimistic locking: every save of the edits adds one; a save based on an older one is
+    # refused, so colleagues editing one draft never overwrite each other unawares.
+    revision = models.PositiveIntegerField(default=1)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = ReportQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at", "-pk"]
+        ordering = ["-version"]
         constraints = [
-            # Generating again with the same template gives back the stored report.
             models.UniqueConstraint(
-                fields=["assessment", "variant", "template_version"], name="one_report_per_version"
+                fields=["assessment", "version"], name="one_report_per_version_number"
+            ),
+            # Colleagues edit the same draft; a second one would fork the report.
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=models.Q(status="draft"),
+                name="one_draft_report_per_assessment",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft", finalised_at__isnull=True)
+                | models.Q(status="final", finalised_at__isnull=False),
+                name="a_final_report_has_its_date",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_variant_display()} for {self.assessment}"
+        return f"Report version {self.version} of {self.assessment}"
 
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", kwargs={"pk": self.pk})
 
     @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+    @property
+    def override(self) -> Override | None:
+        if not self.override_approach:
+            return None
+        return Override(Approach(self.override_approach), self.override_rationale)
+
+    def edits(self) -> ReportEdits:
+        """What the consultant wrote, as the report's content reads it; dated the day it was
+        finalised, or today for a draft."""
+        known = set(Section)
+        return ReportEdits(
+            recipient=self.recipient,
+            cover_note=self.cover_note,
+            notes={
+                Section(name): text
+                for name, text in self.section_notes.items()
+                if name in known and text
+            },
+            hidden=frozenset(Section(name) for name in self.hidden_sections if name in known),
+            override=self.override,
+            next_steps=tuple(
+                NextStepItem(step=s.step, owner=s.owner, effort=s.effort, due=s.due)
+                for s in self.next_steps.all()
+            ),
+            version=self.version,
+            final=self.is_final,
+            dated=timezone.localdate(self.finalised_at if self.finalised_at else None),
+        )
+
+    @property
+    def superseded_by(self) -> Report | None:
+        """The latest final version after this one, if there is one: it replaces this one."""
+        return (
+            Report.objects.final()
+            .filter(assessment_id=self.assessment_id, version__gt=self.version)
+            .order_by("-version")
+            .first()
+        )
+
+
+class NextStep(models.Model):
+    """One line of the consultant's plan printed in the report: what, who, how much, by when."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="next_steps")
+    position = models.PositiveSmallIntegerField()
+    step = models.CharField(max_length=300, validators=[ONE_LINE])
+    owner = models.CharField(max_length=120, blank=True, validators=[ONE_LINE])
+    effort = models.CharField(max_length=60, blank=True, validators=[ONE_LINE])
+    due = models.DateField("due date", null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "position"], name="one_next_step_per_place"),
+        ]
+
+    def __str__(self) -> str:
+        return self.step
+
+
+class ReportFile(models.Model):
+    """One rendered file of a final report, stored once and never changed."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word"
+
+    CONTENT_TYPES = {
+        Format.PDF: "application/pdf",
+        Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="files")
+    variant = models.CharField(max_length=10, choices=Variant.choices)
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.PDF)
+    file = models.FileField(upload_to="reports/")
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes.")
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    page_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    template_version = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["variant", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "variant", "format"], name="one_file_per_variant_and_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_variant_display()} ({self.get_format_display()}) of {self.report}"
+
+    @property
     def filename(self) -> str:
-        project = self.assessment.project
+        report = self.report
+        project = report.assessment.project
         slug = "".join(c if c.isalnum() else "-" for c in project.name.lower()).strip("-")
-        return f"{slug or 'project'}-assessment-{self.assessment.number}-{self.variant}.pdf"
+        return (
+            f"{slug or 'project'}-assessment-{report.assessment.number}-{self.variant}"
+            f"-v{report.version}.{self.format}"
+        )
+
+    @property
+    def content_type(self) -> str:
+        return self.CONTENT_TYPES[self.Format(self.format)]
 
 
 class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
@@ -70,9 +238,11 @@ class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
 
 
 class ShareLink(models.Model):
-    """A link that opens one report without a login, until it expires or is revoked."""
+    """A link that opens one variant of a final report version without a login, until it
+    expires or is revoked; once a later version is final, it says so instead."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="share_links")
+    variant = models.CharField(max_length=10, choices=Variant.choices)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     view_count = models.PositiveIntegerField(default=0)
@@ -101,3 +271,12 @@ class ShareLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def superseded(self) -> bool:
+        """A later version of the report is final: the link shows that, not this version."""
+        return self.report.superseded_by is not None
+
+    def pdf(self) -> ReportFile | None:
+        """The PDF the link opens (None only if its version never had one of this document)."""
+        return self.report.files.filter(variant=self.variant, format=ReportFile.Format.PDF).first()

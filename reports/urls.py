@@ -6,7 +6,10 @@ app_name = "reports"
 
 urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="detail"),
-    path("reports/<int:pk>/download/", views.report_download, name="download"),
+    path("reports/<int:pk>/preview/<slug:variant>/", views.version_preview, name="preview"),
+    path("reports/<int:pk>/download/<slug:variant>/", views.report_download, name="download"),
+    # A download link from before reports had versions (one PDF per report).
+    path("reports/<int:pk>/download/", views.report_download_moved, name="download_moved"),
     path("reports/<int:pk>/share/", views.share_link_create, name="share"),
     path("reports/links/<int:pk>/revoke/", views.share_link_revoke, name="revoke"),
     path("s/<str:token>/", views.shared_report, name="shared"),

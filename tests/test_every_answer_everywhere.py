@@ -11,6 +11,8 @@ its own, so every value reaches a real WeasyPrint PDF, read back with pypdf.
 import io
 import json
 from collections.abc import Iterator
+from typing import Any
+from unittest import mock
 
 import pytest
 from django.test import Client as HttpClient
@@ -29,8 +31,10 @@ from advisor.scoring import (
     parse_answers,
 )
 from advisor.scoring.examples import sample_input
+from reports.pdf import RenderedReport, render_report_pdf
 from tests.advisor.wizard import step_post
 from tests.personas import Agency
+from tests.reports.editor import editor_post
 
 # Enough rounds for the most choices of any question, and for the shortfall's metrics (and
 # "not measured") in the rounds where prompting fell short: all but the first two.
@@ -161,9 +165,19 @@ def fill_in(http: HttpClient, assessment: Assessment, answers: dict[str, object]
 
 def pdf_text(http: HttpClient, assessment: Assessment, variant: str, *, back_to: str) -> str:
     """The report's last pages as pypdf reads them, back to the one holding `back_to` (reading
-    text is slow in pure Python, and the answers sit at the end)."""
-    url = reverse("advisor:report_generate", args=[assessment.project_id, assessment.pk])
-    response = http.post(url, {"variant": variant, "then": "download"}, follow=True)
+    text is slow in pure Python, and the answers sit at the end), once it is finalised."""
+    draft = http.post(assessment.url("report_draft"))["Location"]
+
+    def only_the_variant_read(context: dict[str, Any]) -> RenderedReport:
+        # Finalising renders both; the other one is not read here, so it need not be real.
+        if context["variant"] == variant:
+            return render_report_pdf(context)
+        return RenderedReport(pdf=b"%PDF-1.7 not read", page_count=1, refused_urls=())
+
+    with mock.patch("reports.services.render_report_pdf", only_the_variant_read):
+        assert http.post(draft, editor_post(action="finalise"))["Location"] == draft
+    report = assessment.reports.get()
+    response = http.get(reverse("reports:download", args=[report.pk, variant]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))

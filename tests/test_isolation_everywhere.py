@@ -8,7 +8,8 @@ from advisor import services
 from advisor.scoring.examples import sample_input
 from projects.models import Invitation
 from projects.services import invitation_send
-from reports.services import report_generate, share_link_create
+from reports.pdf import RenderedReport
+from reports.services import report_draft, report_finalise, share_link_create
 from tests.personas import Agency
 
 # URLs that name no object (lists, forms, switches) or that are public by design: a share link,
@@ -32,8 +33,10 @@ def named_patterns(
 
 
 @pytest.fixture
-def globex_objects(globex: Agency, settings, tmp_path) -> dict[str, object]:
+def globex_objects(globex: Agency, settings, tmp_path, monkeypatch) -> dict[str, object]:
     settings.MEDIA_ROOT = tmp_path
+    stand_in = RenderedReport(pdf=b"%PDF-1.7 stand-in", page_count=1, refused_urls=())
+    monkeypatch.setattr("reports.services.render_report_pdf", lambda context: stand_in)
     user = globex.admin.user
     assessment = services.assessment_submit(
         assessment=services.assessment_start(
@@ -41,8 +44,8 @@ def globex_objects(globex: Agency, settings, tmp_path) -> dict[str, object]:
         ),
         by=user,
     )
-    report, _ = report_generate(assessment=assessment, variant="executive", by=user)
-    link = share_link_create(report=report, days=5, by=user)
+    report = report_finalise(report=report_draft(assessment=assessment, by=user), by=user)
+    link = share_link_create(report=report, variant="executive", days=5, by=user)
     invitation = invitation_send(
         organization=globex.organization,
         email="dave@globex.example",
@@ -72,6 +75,7 @@ def kwargs_for(name: str, params: list[str], objects: dict) -> dict[str, object]
         ("reports", "revoke"): "link",
         ("reports", "detail"): "report",
         ("reports", "download"): "report",
+        ("reports", "preview"): "report",
         ("reports", "share"): "report",
     }
     kind = next(
@@ -109,6 +113,10 @@ def test_every_object_url_of_another_organization_is_404(
         checked.append(name)
     assert {
         "reports:download",
+        "reports:preview",
+        "reports:detail",
+        "advisor:report",
+        "advisor:report_draft",
         "advisor:export",
         "advisor:report_preview",
         "advisor:step",

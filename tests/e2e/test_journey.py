@@ -284,33 +284,50 @@ def read_the_result(page: Page) -> None:
     assert_accessible(page)
 
 
-def preview_and_download_the_report(page: Page) -> None:
-    page.get_by_role("link", name="Client report").click()
+def preview_finalise_and_download_the_report(page: Page) -> None:
+    page.get_by_role("link", name="Client report", exact=True).click()
+    expect(heading(page)).to_have_text("Client report")
+    assert_accessible(page)
+    page.get_by_role("link", name="Preview full report").click()
     expect(heading(page)).to_have_text("Brochure writer")
     expect(page.get_by_text("Preview of the full report")).to_be_visible()
     expect(page.get_by_role("heading", name="Our recommendation")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("link", name="Back to the client report").click()
+
+    page.get_by_role("button", name="Write the client report").click()
+    expect(heading(page)).to_contain_text("Client report, version 1")
+    expect(page.get_by_label("Addressed to")).to_have_value("Ingrid Berg")
+    page.get_by_label("Cover note").fill("Dear Ingrid,\nour advice for the brochure writer.")
+    page.get_by_role("button", name="Finalise").click()
+    expect(status_message(page)).to_contain_text("Version 1 is final")
+    assert_accessible(page)
 
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download PDF").click()
+        page.get_by_role("link", name="Download full report").click()
     download = download_info.value
-    assert download.suggested_filename.endswith(".pdf")
+    assert download.suggested_filename.endswith("-full-v1.pdf")
     pdf = download.path().read_bytes()
     assert pdf.startswith(b"%PDF-")
     assert len(pdf) > 10_000, f"the PDF has only {len(pdf)} bytes"
 
 
 def share_the_report(page: Page, anonymous_context: BrowserContext) -> None:
-    page.get_by_role("link", name="Back to the result").click()
+    page.get_by_role("link", name="Assessment 1").click()
     reports = page.get_by_role("region", name="The report for Fjord Travel")
-    expect(reports.get_by_role("listitem")).to_contain_text(re.compile(r"Full report, \d+ pages?"))
-    reports.get_by_role("link", name="Full report", exact=True).click()
-    expect(heading(page)).to_have_text("Full report")
-    assert_accessible(page)
+    expect(reports).to_contain_text("Version 1 is Final")
+    expect(reports.get_by_role("listitem").last).to_contain_text(
+        re.compile(r"Full report \(version 1\), \d+ pages?")
+    )
+    reports.get_by_role("link", name="Open the client report").click()
+    expect(heading(page)).to_contain_text("Client report, version 1")
 
+    page.get_by_label("Document").select_option(label="Full report")
     page.get_by_role("button", name="Create share link").click()
-    expect(status_message(page)).to_contain_text("Share link created; it works until")
-    share_url = page.get_by_role("textbox", name=re.compile(r"^Share link created")).input_value()
+    expect(status_message(page)).to_contain_text("Share link to the full report created")
+    share_url = page.get_by_role(
+        "textbox", name=re.compile(r"^Share link to the full")
+    ).input_value()
     expect(page.get_by_role("row", name=re.compile("Active")).first).to_be_visible()
     assert_accessible(page)
 
@@ -339,7 +356,7 @@ def test_an_agency_takes_a_project_from_questions_to_a_shared_report(
     answer_the_questionnaire(page)
     review_and_submit(page)
     read_the_result(page)
-    preview_and_download_the_report(page)
+    preview_finalise_and_download_the_report(page)
     share_the_report(page, anonymous_context)
 
 

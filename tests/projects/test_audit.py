@@ -6,6 +6,7 @@ from advisor.questionnaire import STEPS
 from projects.models import AuditEvent, Membership
 from tests.advisor.wizard import fill_all_steps
 from tests.personas import Agency
+from tests.reports.editor import editor_post
 
 AUDIT = reverse("projects:audit_log")
 
@@ -24,13 +25,11 @@ def test_the_trail_records_who_did_what(
     fill_all_steps(alice, assessment, sample_input())
     alice.post(assessment.url("submit"))
     alice.get(assessment.url("export"))
-    alice.post(
-        reverse("advisor:report_generate", args=[acme.project.pk, assessment.pk]),
-        {"variant": "executive"},
-    )
+    draft = alice.post(assessment.url("report_draft"))["Location"]
+    alice.post(draft, editor_post(action="finalise", cover_note="Dear client"))
     report = Report.objects.get()
-    alice.get(reverse("reports:download", args=[report.pk]))
-    alice.post(reverse("reports:share", args=[report.pk]), {"days": 3})
+    alice.get(reverse("reports:download", args=[report.pk, "executive"]))
+    alice.post(reverse("reports:share", args=[report.pk]), {"variant": "full", "days": 3})
     link = report.share_links.get()
     HttpClient().get(link.get_absolute_url())
     alice.post(reverse("reports:revoke", args=[link.pk]))
@@ -43,7 +42,9 @@ def test_the_trail_records_who_did_what(
     for expected in [
         ("submitted", "assessment"),
         ("exported", "assessment"),
-        ("generated", "report"),
+        ("created", "report"),
+        ("edited", "report"),
+        ("finalised", "report"),
         ("downloaded", "report"),
         ("shared", "report"),
         ("viewed", "report"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from advisor.models import Assessment
 from projects.models import AuditEvent
-from reports.models import Report, ShareLink
+from reports.models import Report, ReportFile, ShareLink, Variant
 from tests.headers import policy
 
 ROBOTS = "noindex, nofollow"
@@ -23,16 +23,19 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
 def link(alice: HttpClient, acme_result: Assessment) -> ShareLink:
     # A stored stand-in for the PDF: what is tested here is the link, not the rendering.
     pdf = b"%PDF-1.7 stand-in"
-    report = Report(
-        assessment=acme_result,
-        variant=Report.Variant.EXECUTIVE,
+    report = Report.objects.create(
+        assessment=acme_result, version=1, status="final", finalised_at=timezone.now()
+    )
+    stored = ReportFile(
+        report=report,
+        variant=Variant.EXECUTIVE,
         template_version="test",
         checksum=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
         page_count=1,
     )
-    report.file.save("stand-in.pdf", ContentFile(pdf))
-    alice.post(reverse("reports:share", args=[report.pk]), {"days": 7})
+    stored.file.save("stand-in.pdf", ContentFile(pdf))
+    alice.post(reverse("reports:share", args=[report.pk]), {"variant": "executive", "days": 7})
     return ShareLink.objects.get()
 
 
@@ -114,3 +117,23 @@ def test_views_of_unavailable_links_are_neither_counted_nor_noted(link: ShareLin
     link.refresh_from_db()
     assert link.view_count == 0
     assert views_noted() == []
+
+
+@pytest.mark.django_db
+def test_a_replaced_report_says_so_is_not_indexed_and_its_views_are_noted(
+    link: ShareLink,
+) -> None:
+    Report.objects.create(
+        assessment=link.report.assessment, version=2, status="final", finalised_at=timezone.now()
+    )
+
+    response = visit(link)
+
+    assert response.status_code == 410
+    assert "replaced by a newer version" in response.content.decode()
+    assert response["X-Robots-Tag"] == ROBOTS
+    assert policy(response)["default-src"] == "'self'"
+    (event,) = views_noted()
+    assert event.detail.endswith(", replaced by a newer version")
+    link.refresh_from_db()
+    assert link.view_count == 1
