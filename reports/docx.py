@@ -240,9 +240,9 @@ def _paragraph_style(
     color: str | None = None,
 ) -> ParagraphStyle:
     styles = document.styles
-    if name in [s.name for s in styles]:
+    try:
         style = styles[name]
-    else:
+    except KeyError:
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = styles[base]
         style.quick_style = True
@@ -475,13 +475,14 @@ class _Out:
         self.container = container
         self._empty: Paragraph | None = container.paragraphs[0] if reuse_first else None
 
-    def paragraph(self, style: str | None) -> Paragraph:
+    def paragraph(self, style_id: str | None) -> Paragraph:
         if self._empty is not None:
             paragraph, self._empty = self._empty, None
-            if style:
-                paragraph.style = style
-            return paragraph
-        return self.container.add_paragraph(style=style)  # type: ignore[no-any-return]
+        else:
+            paragraph = self.container.add_paragraph()
+        if style_id:
+            paragraph._p.style = style_id
+        return paragraph
 
     def table(self, rows: int, columns: int) -> Table:
         if self._empty is not None:
@@ -506,7 +507,14 @@ class _Writer:
         self.break_before_next = False  # the previous block ends a page (the cover, the letter)
         self.space_before_next = False  # after a table, a gap as in the PDF
         self.last_paragraph: Paragraph | None = None
+        self._style_ids: dict[str, str] = {}
         self.picture_count = 0
+
+    def style_id(self, name: str) -> str:
+        # python-docx looks a style's name up among all 270 styles on every use: once is enough.
+        if name not in self._style_ids:
+            self._style_ids[name] = self.document.styles[name].style_id
+        return self._style_ids[name]
 
     # Blocks
 
@@ -563,7 +571,7 @@ class _Writer:
         """Write the line as a paragraph; nothing if it holds no text or picture."""
         if not line.has_content():
             return None
-        paragraph = out.paragraph(style)
+        paragraph = out.paragraph(self.style_id(style) if style else None)
         if self.break_before_next:
             paragraph.paragraph_format.page_break_before = True
             self.break_before_next = False
@@ -714,11 +722,11 @@ class _Writer:
             self.break_before_next = False
         table = out.table(len(rows), columns)
         self.space_before_next = False
-        table.style = self.document.styles["Report Table"]
+        table._tbl.tblStyle_val = self.style_id("Report Table")
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         for r, ((kind, cells), row_spans) in enumerate(zip(rows, spans, strict=True)):
             self._row(table, r, kind, cells, row_spans, fmt)
-            _row_properties(table.rows[r]._tr, header=kind == "thead")
+            _row_properties(table._tbl.tr_lst[r], header=kind == "thead")
         _widths(table, [[_text(c) for c in cells] for _, cells in rows], spans)
         self.space_before_next = True
 
@@ -732,10 +740,12 @@ class _Writer:
         fmt: _Format,
     ) -> None:
         column = 0
-        for cell_element, span in zip(cells, spans, strict=True):
-            cell = table.cell(r, column)
+        tr = table._tbl.tr_lst[r]
+        for i, (cell_element, span) in enumerate(zip(cells, spans, strict=True)):
+            # Each HTML cell becomes one Word cell, merged across the columns it spans.
+            cell = _Cell(tr.tc_lst[i], table)
             if span > 1:
-                cell = cell.merge(table.cell(r, column + span - 1))
+                cell = cell.merge(_Cell(tr.tc_lst[i + span - 1], table))
             classes = _classes(cell_element)
             cell_fmt = _formatted(fmt, _tag(cell_element), classes)
             if kind == "thead":
@@ -754,7 +764,6 @@ class _Writer:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             column += span
         if missing := len(table.columns) - column:  # a short row stays short, as in the HTML
-            tr = table.rows[r]._tr
             for tc in tr.tc_lst[-missing:]:
                 tr.remove(tc)
             tr.get_or_add_trPr().append(
@@ -778,16 +787,16 @@ class _Writer:
             return
         table = out.table(len(pairs), 2)
         self.space_before_next = False
-        table.style = self.document.styles["Details Table"]
+        table._tbl.tblStyle_val = self.style_id("Details Table")
         for r, (terms, descriptions) in enumerate(pairs):
             for c, (elements, cell_fmt) in enumerate(
                 ((terms, replace(fmt, color=MUTED)), (descriptions, fmt))
             ):
-                cell = table.cell(r, c)
+                cell = _Cell(table._tbl.tr_lst[r].tc_lst[c], table)
                 cell_out = _Out(cell, reuse_first=True)
                 for part in elements:
                     self.blocks(part, cell_out, style="Table Text", fmt=cell_fmt)
-            _row_properties(table.rows[r]._tr, header=False)
+            _row_properties(table._tbl.tr_lst[r], header=False)
         _set_widths(table, [Mm(32), Emu(TEXT_WIDTH - Mm(32))], [[1, 1]] * len(pairs))
         self.space_before_next = True
 
