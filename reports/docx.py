@@ -489,10 +489,7 @@ class _Out:
             # A table cannot come first in a cell's paragraph; drop the placeholder.
             self._empty._p.getparent().remove(self._empty._p)
             self._empty = None
-        if isinstance(self.container, _Cell):
-            table = self.container.add_table(rows, columns)
-            self.container.add_paragraph()  # a cell must end with a paragraph
-            return table
+        # In a cell, python-docx adds the paragraph Word requires after a table.
         return self.container.add_table(rows, columns)  # type: ignore[no-any-return]
 
 

@@ -403,13 +403,15 @@ def test_raw_markup_keeps_its_text_and_drops_what_would_be_fetched(monkeypatch) 
     Image.new("RGB", (10, 10)).save(pixel, "PNG")
     data_png = "data:image/png;base64," + base64.b64encode(pixel.getvalue()).decode()
     html = (
-        "<body><main>"
+        '<body><div class="preview-toolbar"><a href="/back">Back</a><form><button>Download'
+        "</button></form></div><main>"
         '<p>Before <img src="http://evil.example/x.png" alt="a picture"> '
         '<img src="file:///etc/passwd"><a href="javascript:alert(1)">the link</a> after</p>'
         "<script>document.write('no')</script><style>p { color: red }</style>"
         "<marquee>Kept <blink>as well</blink></marquee>"
         f'<p><img src="{data_png}" alt="inline"></p>'
         '<p><img src="data:text/html;base64,PHA+aGk8L3A+" alt="not a picture"></p>'
+        "<table><tr><td>cell<table><tr><td>nested</td></tr></table></td></tr></table>"
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50">'
         '<title>T</title><desc>D</desc><image href="http://evil.example/y.png" width="9" '
         'height="9"/><image href="file:///etc/passwd" width="9" height="9"/></svg>'
@@ -418,7 +420,9 @@ def test_raw_markup_keeps_its_text_and_drops_what_would_be_fetched(monkeypatch) 
     docx = html_to_docx(html)
     document = opened(docx)
 
-    assert read_docx(document).text == "Before a picture the link after Kept as well not a picture"
+    assert read_docx(document).text == (
+        "Before a picture the link after Kept as well not a picture cell nested"
+    )
     assert len(document.inline_shapes) == 2  # the data: PNG and the chart
     assert external_targets(docx) == []
     assert fetched == []
