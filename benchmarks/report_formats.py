@@ -79,7 +79,7 @@ def main() -> int:
         figures |= {f"{variant}_pdf_s": pdf_s, f"{variant}_docx_s": docx_s}
         figures[f"{variant}_ratio"] = docx_s / pdf_s
         print(
-            f"{variant:>9}: html {html_s:.3f} s, pdf {pdf_s:.3f} s ({pdf_kb:.0f} KB), "
+            f"{variant:>9}: html {html_s * 1000:.1f} ms, pdf {pdf_s:.3f} s ({pdf_kb:.0f} KB), "
             f"docx {docx_s:.3f} s ({docx_kb:.0f} KB), docx/pdf {docx_s / pdf_s:.2f}"
         )
     met = all(figures[f"{v}_ratio"] <= TARGET_RATIO for v in ("full", "executive"))
