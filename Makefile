@@ -57,6 +57,9 @@ bench-scoring: install ## Time the recommendation engine; prints medians
 bench-pdf: install ## Time the full PDF report against a plain WeasyPrint floor; prints medians
 	$(PY) benchmarks/pdf.py $(BENCH_ARGS)
 
+bench-docx: install ## Time the report as a Word file against the PDF (full and executive)
+	$(PY) benchmarks/report_formats.py $(BENCH_ARGS)
+
 bench-web: install ## Load-test the wizard (gunicorn, PostgreSQL, locust); prints rps, p50, p95
 	$(PY) benchmarks/web.py $(BENCH_ARGS)
 
@@ -72,4 +75,4 @@ bench-pilot: install ## Time the pilot's import and verdict, and hostile results
 clean: ## Remove the virtualenv, the local database and generated files
 	rm -rf $(VENV) db.sqlite3 media staticfiles
 
-.PHONY: help install lock run test e2e lint format typecheck bench-scoring bench-pdf bench-web bench-load bench-import bench-pilot clean
+.PHONY: help install lock run test e2e lint format typecheck bench-scoring bench-pdf bench-docx bench-web bench-load bench-import bench-pilot clean

@@ -2,6 +2,7 @@
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -21,8 +22,10 @@ from advisor.scoring import (
     parse_answers,
     recommend,
 )
-from advisor.scoring.answers import InvalidAnswers
+from advisor.scoring.answers import Answers, InvalidAnswers
+from advisor.scoring.contract import CostSnapshotDict, RecommendationDict
 from advisor.scoring.currency import CURRENCIES, MAX_PER_USD, US_DOLLARS
+from advisor.scoring.prices import Assumptions
 from advisor.scoring.wording import number
 from projects.models import AuditEvent, Organization, Project
 from projects.services import audit_record
@@ -152,6 +155,42 @@ def assessment_save_step(
     return current
 
 
+@dataclass(frozen=True)
+class FrozenResult:
+    """What submitting stores with an assessment for good: the answers in the current contract,
+    the engine's output, the rules that made it, and the costs over the horizons compared."""
+
+    answers: dict[str, object]
+    questionnaire_version: str
+    recommendation: RecommendationDict
+    ruleset_version: str
+    costs: CostSnapshotDict
+
+    def stored_on(self, assessment: Assessment) -> None:
+        """Set it on the assessment (which the caller saves, or renders unsaved)."""
+        assessment.answers = self.answers
+        assessment.questionnaire_version = self.questionnaire_version
+        assessment.recommendation = self.recommendation
+        assessment.ruleset_version = self.ruleset_version
+        assessment.costs = self.costs
+
+
+def frozen_result(answers: Answers, *, assumptions: Assumptions, plan_starts: date) -> FrozenResult:
+    """Run the engine on valid answers and freeze its result as submitting does; pure, so
+    a command can build the same result without a database."""
+    recommendation = recommend(answers, assumptions=assumptions, today=plan_starts)
+    return FrozenResult(
+        # The answers are now in the current contract, defaults of newer questions included.
+        answers=answers.to_dict(),
+        questionnaire_version=QUESTIONNAIRE_VERSION,
+        recommendation=recommendation.to_dict(),
+        ruleset_version=recommendation.scoring.ruleset_version,
+        costs=cost_snapshot(
+            recommendation.scoring.costs, horizons=COST_HORIZONS_MONTHS, assumptions=assumptions
+        ),
+    )
+
+
 @transaction.atomic
 def assessment_submit(
     *, assessment: Assessment, by: User, plan_starts: date | None = None
@@ -180,17 +219,9 @@ def assessment_submit(
     answers, _ = parse_answers(current.engine_input())
     # The agency's rate card and currency as they are now; the result keeps them for good.
     assumptions = RateCard.of(current.project.client.organization).assumptions()
-    recommendation = recommend(
-        answers, assumptions=assumptions, today=plan_starts or timezone.localdate()
-    )
-    current.answers = answers.to_dict()
-    # The answers are now in the current contract, defaults of newer questions included.
-    current.questionnaire_version = QUESTIONNAIRE_VERSION
-    current.recommendation = recommendation.to_dict()
-    current.ruleset_version = recommendation.scoring.ruleset_version
-    current.costs = cost_snapshot(
-        recommendation.scoring.costs, horizons=COST_HORIZONS_MONTHS, assumptions=assumptions
-    )
+    frozen_result(
+        answers, assumptions=assumptions, plan_starts=plan_starts or timezone.localdate()
+    ).stored_on(current)
     current.status = Assessment.Status.SUBMITTED
     current.submitted_by = by
     current.submitted_at = timezone.now()

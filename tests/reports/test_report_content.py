@@ -3,7 +3,6 @@ assumptions said as assumptions, the executive summary in the order the client n
 consultant's edits where they were placed, and no heading left alone at the foot of a page."""
 
 import io
-import re
 from datetime import date
 
 import pytest
@@ -11,8 +10,6 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
-from advisor import services
-from advisor.models import Assessment
 from advisor.scoring import APPROACH_LABELS, UNKNOWN_KEY, Approach
 from advisor.scoring.examples import EXAMPLE_PROJECTS
 from reports.content import (
@@ -21,7 +18,6 @@ from reports.content import (
     Override,
     ReportEdits,
     Section,
-    report_context,
 )
 from reports.pdf import (
     REPORT_ORIGIN,
@@ -30,31 +26,14 @@ from reports.pdf import (
     render_html,
 )
 from tests.personas import Agency
-
-VARIANTS = ("executive", "full")
-# Words that name the tool, its parts or its files: none may reach a client.
-INTERNAL_WORDS = re.compile(
-    r"genai|weasyprint|django|python|\bUSD\b|\bAdvisor\b|ruleset|assessment \d|"
-    r"\b[a-z]+_[a-z_]+\b",  # an identifier such as system_prompt or labour_rate_per_hour
+from tests.reports.client_text import (
+    ABOUT,
+    INTERNAL_WORDS,
+    VARIANTS,
+    VERSION,
+    context,
+    submitted,
 )
-VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
-ABOUT = re.compile(r"About this report: .*?\.(?=\s|$)", re.S)
-
-
-def submitted(agency: Agency, answers: dict[str, object]) -> Assessment:
-    user = agency.admin.user
-    started = services.assessment_start(project=agency.project, by=user, answers=answers)
-    return services.assessment_submit(assessment=started, by=user, plan_starts=date(2026, 11, 29))
-
-
-def context(assessment: Assessment, variant: str, edits: ReportEdits | None = None) -> dict:
-    return report_context(
-        assessment=assessment,
-        variant=variant,
-        organization=assessment.project.client.organization,
-        prepared_by="Dana Demo",
-        edits=edits,
-    )
 
 
 def rendered(ctx: dict) -> tuple[str, list[str]]:
