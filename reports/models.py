@@ -221,11 +221,9 @@ class ReportFile(models.Model):
     def filename(self) -> str:
         report = self.report
         project = report.assessment.project
-        slug = "".join(c if c.isalnum() else "-" for c in project.name.lower()).strip("-")
-        return (
-            f"{slug or 'project'}-assessment-{report.assessment.number}-{self.variant}"
-            f"-v{report.version}.{self.format}"
-        )
+        words = f"{project.client.name} {project.name} {Variant(self.variant).label}"
+        slug = "-".join("".join(c if c.isalnum() else " " for c in words.lower()).split())
+        return f"{slug}-version-{report.version}.{self.format}"
 
     @property
     def content_type(self) -> str:

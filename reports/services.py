@@ -23,6 +23,7 @@ from advisor.services import ProjectArchived
 from projects.models import AuditEvent, Organization, person_name
 from projects.services import audit_record
 from reports.content import HIDEABLE_SECTIONS, NextStepItem, ReportEdits, Section, report_context
+from reports.docx import render_report_docx
 from reports.models import (
     MAX_NEXT_STEPS,
     SHARE_SALT,
@@ -32,7 +33,7 @@ from reports.models import (
     ShareLink,
     Variant,
 )
-from reports.pdf import REPORT_TEMPLATE_VERSION, RenderedReport, render_report_pdf
+from reports.pdf import REPORT_TEMPLATE_VERSION, render_report_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -419,21 +420,37 @@ def report_update(
     return current
 
 
-def _render(report: Report, variant: str, by: User) -> RenderedReport:
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    """One file of a version: a variant in a format, rendered and not yet stored."""
+
+    variant: str
+    format: str
+    content: bytes
+    checksum: str
+    page_count: int | None  # Word lays out its own pages
+
+
+def _render(report: Report, variant: str, by: User) -> list[_Rendered]:
+    """The variant as a PDF and as a Word file, from one context, so they say the same."""
     context = report_context_for(report.assessment, variant, by, edits=report.edits())
     try:
-        rendered = render_report_pdf(context)
+        pdf = render_report_pdf(context)
+        docx = render_report_docx(context)
     except Exception as error:
         logger.exception("Rendering the %s of report %s failed", variant, report.pk)
         raise ReportRenderError(str(error)) from error
-    if rendered.refused_urls:
-        logger.warning("Report rendering refused %d URL(s)", len(rendered.refused_urls))
-    return rendered
+    if pdf.refused_urls:
+        logger.warning("Report rendering refused %d URL(s)", len(pdf.refused_urls))
+    return [
+        _Rendered(variant, ReportFile.Format.PDF, pdf.pdf, pdf.checksum, pdf.page_count),
+        _Rendered(variant, ReportFile.Format.DOCX, docx.docx, docx.checksum, None),
+    ]
 
 
 @transaction.atomic
 def report_finalise(*, report: Report, by: User) -> Report:
-    """Render both variants' PDFs, store them and freeze the version for good.
+    """Render both variants as PDF and Word files, store them and freeze the version for good.
 
     All or nothing: raises `ReportRenderError` if a rendering fails, `ReportIsFinal` if the
     version already is, `ProjectArchived` if the project is archived; then nothing changes.
@@ -442,20 +459,21 @@ def report_finalise(*, report: Report, by: User) -> Report:
     current.status = Report.Status.FINAL
     current.finalised_at = timezone.now()
     current.finalised_by = by
-    rendered = {variant: _render(current, variant, by) for variant in Variant}
+    rendered = [made for variant in Variant for made in _render(current, variant, by)]
     files = []
     try:
-        for variant, pdf in rendered.items():
+        for made in rendered:
             stored = ReportFile(
                 report=current,
-                variant=variant,
-                format=ReportFile.Format.PDF,
-                checksum=pdf.checksum,
-                size=len(pdf.pdf),
-                page_count=pdf.page_count,
+                variant=made.variant,
+                format=made.format,
+                checksum=made.checksum,
+                size=len(made.content),
+                page_count=made.page_count,
                 template_version=REPORT_TEMPLATE_VERSION,
             )
-            stored.file.save(f"{pdf.checksum[:16]}.pdf", ContentFile(pdf.pdf), save=False)
+            name = f"{made.checksum[:16]}.{made.format}"
+            stored.file.save(name, ContentFile(made.content), save=False)
             files.append(stored)
         with transaction.atomic():
             current.save()
@@ -465,6 +483,7 @@ def report_finalise(*, report: Report, by: User) -> Report:
                 f"{stored.get_variant_display().lower()} {stored.page_count} "
                 f"page{'s' if stored.page_count != 1 else ''}"
                 for stored in files
+                if stored.page_count is not None
             )
             _audit(current, by, AuditEvent.Action.FINALISED, f"version {current.version}: {pages}")
     except BaseException:

@@ -8,6 +8,11 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="detail"),
     path("reports/<int:pk>/preview/<slug:variant>/", views.version_preview, name="preview"),
     path("reports/<int:pk>/download/<slug:variant>/", views.report_download, name="download"),
+    path(
+        "reports/<int:pk>/download/<slug:variant>/<slug:fmt>/",
+        views.report_download,
+        name="download_as",
+    ),
     # A download link from before reports had versions (one PDF per report).
     path("reports/<int:pk>/download/", views.report_download_moved, name="download_moved"),
     path("reports/<int:pk>/share/", views.share_link_create, name="share"),

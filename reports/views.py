@@ -230,7 +230,7 @@ def _after_saving(request: OrganizationRequest, report: Report, action: str) -> 
         )
         return redirect(report)
     messages.success(
-        request, f"Version {report.version} is final: its PDFs are stored and never change."
+        request, f"Version {report.version} is final: its documents are stored and never change."
     )
     return redirect(report)
 
@@ -258,12 +258,17 @@ def version_preview(request: OrganizationRequest, pk: int, variant: str) -> Http
 # A PDF is not HTML: a page policy would only stop the browser's PDF viewer.
 @csp_override({})
 @require_GET
-def report_download(request: OrganizationRequest, pk: int, variant: str) -> FileResponse:
+def report_download(
+    request: OrganizationRequest, pk: int, variant: str, fmt: str = ReportFile.Format.PDF
+) -> FileResponse:
     report = _report(request, pk)
-    stored = report.files.filter(variant=_variant(variant), format=ReportFile.Format.PDF).first()
+    if fmt not in ReportFile.Format.values:
+        raise Http404("No such format.")
+    stored = report.files.filter(variant=_variant(variant), format=fmt).first()
     if stored is None:
-        raise Http404("This version has no PDF yet.")
-    audit(request, AuditEvent.Action.DOWNLOADED, report, stored.get_variant_display().lower())
+        raise Http404("This version has no such file.")
+    what = f"{stored.get_variant_display().lower()} ({stored.get_format_display()})"
+    audit(request, AuditEvent.Action.DOWNLOADED, report, what)
     return _file_response(stored, as_attachment=True)
 
 

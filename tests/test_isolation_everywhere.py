@@ -87,6 +87,7 @@ def kwargs_for(name: str, params: list[str], objects: dict) -> dict[str, object]
         "project_pk": objects["project"].pk,
         "step": "use-case",
         "variant": "full",
+        "fmt": "docx",
     }
     return {param: values[param] for param in params}
 

@@ -304,9 +304,9 @@ def preview_finalise_and_download_the_report(page: Page) -> None:
     assert_accessible(page)
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download full report").click()
+        page.get_by_role("link", name="Download full report (PDF)").click()
     download = download_info.value
-    assert download.suggested_filename.endswith("-full-v1.pdf")
+    assert download.suggested_filename.endswith("-full-report-version-1.pdf")
     pdf = download.path().read_bytes()
     assert pdf.startswith(b"%PDF-")
     assert len(pdf) > 10_000, f"the PDF has only {len(pdf)} bytes"

@@ -81,9 +81,9 @@ def test_a_consultant_edits_finalises_and_versions_the_client_report(
 
     page.get_by_role("button", name="Finalise").click()
     expect(status_message(page)).to_contain_text("Version 1 is final")
-    files = page.get_by_role("region", name="The PDFs")
-    expect(files.get_by_role("row")).to_have_count(3)
-    expect(files.get_by_role("link", name="Download executive summary")).to_be_visible()
+    files = page.get_by_role("region", name="The documents")
+    expect(files.get_by_role("row")).to_have_count(5)
+    expect(files.get_by_role("link", name="Download executive summary (Word)")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Document").select_option(label="Executive summary")
     page.get_by_role("button", name="Create share link").click()

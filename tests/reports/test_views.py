@@ -180,23 +180,41 @@ def test_finalising_stores_both_pdfs_downloaded_byte_for_byte_and_freezes_the_ve
     draft.refresh_from_db()
     assert draft.is_final
     page = alice.get(draft.get_absolute_url())
-    assert "Version 1 is final: its PDFs are stored and never change." in text(page)
+    assert "Version 1 is final: its documents are stored and never change." in text(page)
     assert "Edit (makes version 2)" in text(page)
+    types = {"pdf": "application/pdf", "docx": ReportFile.CONTENT_TYPES[ReportFile.Format.DOCX]}
+    names = {"executive": "executive-summary", "full": "full-report"}
     for stored in draft.files.all():
-        url = reverse("reports:download", args=[draft.pk, stored.variant])
+        url = reverse("reports:download_as", args=[draft.pk, stored.variant, stored.format])
         assert url in page.content.decode()
         download = alice.get(url)
-        assert download["Content-Type"] == "application/pdf"
+        assert download["Content-Type"] == types[stored.format]
         assert download["Content-Disposition"] == (
-            f'attachment; filename="acme-chatbot-assessment-1-{stored.variant}-v1.pdf"'
+            "attachment; filename="
+            f'"acme-retail-acme-chatbot-{names[stored.variant]}-version-1.{stored.format}"'
         )
-        pdf = body(download)
-        assert pdf.startswith(b"%PDF")
-        assert hashlib.sha256(pdf).hexdigest() == stored.checksum
-        assert body(alice.get(url)) == pdf
-    assert {f.variant for f in draft.files.all()} == {"executive", "full"}
+        content = body(download)
+        assert content.startswith(b"%PDF" if stored.format == "pdf" else b"PK")
+        assert hashlib.sha256(content).hexdigest() == stored.checksum
+        assert body(alice.get(url)) == content
+    assert {(f.variant, f.format) for f in draft.files.all()} == {
+        (variant, fmt) for variant in ("executive", "full") for fmt in ("pdf", "docx")
+    }
     downloads = AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOADED)
-    assert sorted(e.detail for e in downloads) == sorted(["executive summary", "full report"] * 2)
+    assert sorted(e.detail for e in downloads) == sorted(
+        f"{what} ({fmt})"
+        for what in ("executive summary", "full report")
+        for fmt in ("PDF", "Word")
+        for _ in range(2)
+    )
+    # The PDF's address without a format still downloads the PDF.
+    pdf = draft.files.get(variant="full", format="pdf")
+    assert body(alice.get(reverse("reports:download", args=[draft.pk, "full"]))) == (
+        pdf.file.open("rb").read()
+    )
+    assert (
+        alice.get(reverse("reports:download_as", args=[draft.pk, "full", "odt"])).status_code == 404
+    )
 
     # The final version takes no more edits, from the editor's form or otherwise.
     before = list(Report.objects.values())
@@ -259,7 +277,7 @@ def test_a_share_link_opens_its_pdf_until_a_later_version_replaces_it(
     visitor = HttpClient()
     shared = visitor.get(link.get_absolute_url())
     assert shared.status_code == 200
-    assert body(shared) == first.files.get(variant="executive").file.open("rb").read()
+    assert body(shared) == first.files.get(variant="executive", format="pdf").file.open("rb").read()
 
     second = report_finalise(
         report=report_draft(assessment=first.assessment, by=acme.admin.user), by=acme.admin.user
