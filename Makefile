@@ -8,6 +8,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= auto
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -33,8 +34,8 @@ run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:8
 	@# Ends its start-up lines with the address and the demo login.
 	@DEBUG=1 $(PY) manage.py serve_demo $(HOST):$(PORT)
 
-test: install ## Run the whole test suite (uses DATABASE_URL when set, else SQLite)
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: install ## Run the whole test suite, one process per CPU (uses DATABASE_URL when set, else SQLite)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 e2e: install ## Run the browser tests in /usr/bin/chromium; failures leave screenshots in test-results/
 	$(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)

@@ -31,6 +31,7 @@ from advisor.scoring import (
     parse_answers,
 )
 from advisor.scoring.examples import sample_input
+from reports.docx import RenderedDocx
 from reports.pdf import RenderedReport, render_report_pdf
 from tests.advisor.wizard import step_post
 from tests.personas import Agency
@@ -174,7 +175,12 @@ def pdf_text(http: HttpClient, assessment: Assessment, variant: str, *, back_to:
             return render_report_pdf(context)
         return RenderedReport(pdf=b"%PDF-1.7 not read", page_count=1, refused_urls=())
 
-    with mock.patch("reports.services.render_report_pdf", only_the_variant_read):
+    # The Word files hold the same HTML's content (tests/reports/test_docx.py); none is read here.
+    not_read = RenderedDocx(docx=b"PK not read", checksum="0" * 64)
+    with (
+        mock.patch("reports.services.render_report_pdf", only_the_variant_read),
+        mock.patch("reports.services.render_report_docx", return_value=not_read),
+    ):
         assert http.post(draft, editor_post(action="finalise"))["Location"] == draft
     report = assessment.reports.get()
     response = http.get(reverse("reports:download", args=[report.pk, variant]))

@@ -2,7 +2,6 @@
 
 import json
 import random
-import time
 from collections.abc import Sequence
 
 import pytest
@@ -340,7 +339,8 @@ def test_the_same_results_in_any_order_give_the_same_verdict() -> None:
     assert verdict_of(shuffled).to_dict() == verdict_of(results).to_dict()
 
 
-def test_a_five_hundred_case_pilot_gives_its_verdict_well_under_a_second() -> None:
+def test_a_five_hundred_case_pilot_weighs_every_metric() -> None:
+    # Its speed is measured by `make bench-pilot`, not here.
     rng = random.Random(9)  # noqa: S311 (test data)
     results = paired(
         format_compliance=(
@@ -358,9 +358,15 @@ def test_a_five_hundred_case_pilot_gives_its_verdict_well_under_a_second() -> No
         ),
         cost=([0.003] * 500, [0.0012] * 500),
     )
-    start = time.perf_counter()
-    verdict_of(results)
-    assert time.perf_counter() - start < 1.0
+    verdict = verdict_of(results)
+    assert verdict.n_cases == 500
+    assert {compared.metric.name for compared in verdict.metrics} == {
+        "format_compliance",
+        "exact_total",
+        "accuracy",
+        "latency_ms",
+        "cost",
+    }
 
 
 def test_reasons_are_plain_sentences_with_numbers_and_no_identifiers() -> None:

