@@ -252,7 +252,7 @@ class ShareLinkEmailForm(forms.Form):
         validators=[MULTI_LINE],
         strip=False,
         help_text="The link, and until when it works, follow your message.",
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 6}),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 9}),
     )
 
     def __init__(self, *args: Any, links: Iterable[ShareLink] = (), **kwargs: Any) -> None:

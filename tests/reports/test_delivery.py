@@ -8,7 +8,7 @@ from html import unescape
 from unittest import mock
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils import timezone
 from advisor.models import Assessment
 from projects.models import AuditEvent, Organization, Profile
 from reports import services
-from reports.models import Acceptance, NextStep, Report, ShareLink
+from reports.models import SHARE_SALT, Acceptance, NextStep, Report, ShareLink
 from reports.services import report_draft, report_finalise, share_link_create
 from tests.personas import Agency
 from tests.reports.conftest import PdfStandIn
@@ -240,7 +240,9 @@ def test_emailing_the_link_sends_it_as_written_and_notes_it(
     assert email.reply_to == ["alice@acme.example"]
     assert email.subject == "Our report"
     assert email.body.startswith(f"Dear Dana,\n{HOSTILE}\n")  # plain text, as typed
-    assert f"http://testserver{link.get_absolute_url()}" in email.body
+    emailed = re.search(r"http://testserver/s/([^/\s]+)/\n", email.body)
+    assert emailed is not None
+    assert signing.loads(emailed[1], salt=SHARE_SALT) == link.pk
     assert email.content_subtype == "plain"
     (noted,) = events(AuditEvent.Action.EMAILED)
     assert noted.detail == f"link {link.pk}, executive summary, to dana@client.example"
