@@ -33,6 +33,9 @@ from reports.pdf import render_html
 
 type View = Callable[..., HttpResponseBase]
 
+# The acceptance form's largest honest post (a token, a name of 120 characters, a tick).
+ACCEPTANCE_MAX_BYTES = 4096
+
 ARCHIVED = "This project is archived: restore it to change or finalise its reports."
 
 
@@ -447,7 +450,12 @@ def _superseded(request: HttpRequest, link: ShareLink) -> HttpResponse:
 
 
 def _share_page(
-    request: HttpRequest, link: ShareLink, form: AcceptanceForm | None = None, status: int = 200
+    request: HttpRequest,
+    link: ShareLink,
+    form: AcceptanceForm | None = None,
+    *,
+    refusal: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     report = link.report
     project = report.assessment.project
@@ -463,6 +471,7 @@ def _share_page(
         "acceptance": acceptance,
         "step": acceptance.step if acceptance else services.acceptance_step(report),
         "form": form or AcceptanceForm(),
+        "refusal": refusal,
     }
     return render(request, "reports/shared.html", context, status=status)
 
@@ -514,6 +523,11 @@ def shared_file(request: HttpRequest, token: str, fmt: str, download: bool) -> H
     return _shared_document(request, stored, download=download)
 
 
+def _content_length(request: HttpRequest) -> int:
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    return int(length) if length.isdecimal() and len(length) < 12 else ACCEPTANCE_MAX_BYTES + 1
+
+
 @noindex
 @login_not_required
 @never_cache
@@ -526,6 +540,10 @@ def shared_accept(request: HttpRequest, token: str) -> HttpResponseBase:
         return _unavailable(request, unavailable.link)
     if link.superseded:
         return _superseded(request, link)
+    if _content_length(request) > ACCEPTANCE_MAX_BYTES:
+        # A name and a tick fit in far less; anything bigger is not a person typing.
+        refusal = "The form sent was too large. Please type your name again."
+        return _share_page(request, link, refusal=refusal, status=413)
     form = AcceptanceForm(request.POST)
     if not form.is_valid():
         return _share_page(request, link, form, status=400)
@@ -541,6 +559,5 @@ def shared_accept(request: HttpRequest, token: str) -> HttpResponseBase:
             form.add_error(field if field in form.fields else None, message)
         return _share_page(request, link, form, status=400)
     except services.AcceptanceRefused as refused:
-        form.add_error(None, str(refused))
-        return _share_page(request, link, form, status=409)
+        return _share_page(request, link, form, refusal=str(refused), status=409)
     return redirect(link)

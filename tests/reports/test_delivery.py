@@ -2,6 +2,7 @@
 link emailed to the client, the email to the preparer on the first view, and the client's
 acceptance of the next step."""
 
+import io
 import re
 from datetime import timedelta
 from html import unescape
@@ -12,8 +13,10 @@ from django.core import mail, signing
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from advisor.models import Assessment
+from projects.logos import logo_reencode
 from projects.models import AuditEvent, Organization, Profile
 from reports import services
 from reports.models import SHARE_SALT, Acceptance, NextStep, Report, ShareLink
@@ -454,3 +457,43 @@ def test_acceptance_works_with_csrf_checks_on_a_page_without_a_login(link: Share
     )
     assert response.status_code == 302
     assert Acceptance.objects.exists()
+
+
+def test_an_oversized_acceptance_post_is_refused_without_recording(link: ShareLink) -> None:
+    response = visitor().post(
+        accept_url(link), {"name": "Dana", "confirmed": "on", "x": "y" * 5000}
+    )
+    assert response.status_code == 413
+    assert "The form sent was too large" in text(response)
+    assert not Acceptance.objects.exists()
+
+
+def test_the_agencys_logo_heads_its_share_page(link: ShareLink, agency: Agency) -> None:
+    image = io.BytesIO()
+    Image.new("RGB", (40, 20), "#7a1f5c").save(image, format="PNG")
+    agency.organization.logo.save("logo.png", logo_reencode(image.getvalue()))
+    html = visitor().get(link.get_absolute_url()).content.decode()
+    assert '<img src="data:image/png;base64,' in html
+    assert 'alt="Acme"' in html
+
+
+@pytest.mark.parametrize(
+    ("website", "saved"),
+    [
+        ("https://acme.example/about", True),
+        ("javascript:alert(1)", False),
+        ("ftp://x.example", False),
+    ],
+)
+def test_an_admin_sets_the_agencys_website_and_only_a_web_address(
+    agency: Agency, website: str, saved: bool
+) -> None:
+    post = {"name": "Acme", "brand_color": "#7a1f5c", "contact_line": "", "report_footer": ""}
+    response = agency.http().post(
+        reverse("projects:organization_settings"), {**post, "website": website}
+    )
+    agency.organization.refresh_from_db()
+    assert (agency.organization.website == website) is saved
+    if not saved:
+        assert response.status_code == 200
+        assert "Enter a valid URL." in text(response)
