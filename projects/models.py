@@ -435,7 +435,7 @@ class AuditEvent(models.Model):
         DECLINED = "declined", "declined"
         LEFT = "left", "left"
         EMAILED = "emailed", "emailed a share link of"
-        NOTIFIED = "notified", "emailed the preparer about the first view of"
+        NOTIFIED = "notified", "told the link's creator of the first view of"
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="audit_events"
