@@ -255,9 +255,8 @@ def _emailable_links(report: Report) -> list[ShareLink]:
 def _email_form_initial(request: OrganizationRequest, report: Report) -> dict[str, str]:
     project = report.assessment.project
     client = project.client
-    greeting = (
-        f"Dear {report.recipient or client.contact_name}," if client.contact_name else "Hello,"
-    )
+    addressee = report.recipient or client.contact_name
+    greeting = f"Dear {addressee}," if addressee else "Hello,"
     organization = client.organization.name
     return {
         "name": client.contact_name,
