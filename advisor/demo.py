@@ -80,6 +80,7 @@ def demo_seed() -> DemoLogin:
         name=DEMO_ORGANIZATION,
         defaults={
             "contact_line": "hello@northwind.example · +44 20 7946 0000",
+            "website": "https://northwind.example",
             "report_footer": "Northwind AI Studio · Independent advice on applied AI",
         },
     )

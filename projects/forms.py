@@ -112,7 +112,7 @@ class OrganizationBrandingForm(forms.ModelForm[Organization]):
 
     class Meta:
         model = Organization
-        fields = ["name", "logo", "brand_color", "contact_line", "report_footer"]
+        fields = ["name", "logo", "brand_color", "contact_line", "website", "report_footer"]
         field_classes = {
             **dict.fromkeys(["name", "contact_line", "report_footer"], ComposedCharField),
             "logo": LogoField,

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Coalesce, Greatest, Lower
@@ -60,6 +60,12 @@ class Organization(models.Model):
         blank=True,
         validators=[ONE_LINE],
         help_text="How clients reach you, e.g. 'hello@agency.example · +44 20 7946 0000'.",
+    )
+    website = models.URLField(
+        blank=True,
+        max_length=200,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Linked from the page a client opens with a share link, e.g. https://agency.example.",
     )
     report_footer = models.CharField(
         max_length=300,
@@ -428,6 +434,8 @@ class AuditEvent(models.Model):
         ACCEPTED = "accepted", "accepted"
         DECLINED = "declined", "declined"
         LEFT = "left", "left"
+        EMAILED = "emailed", "emailed a share link of"
+        NOTIFIED = "notified", "told the link's creator of the first view of"
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="audit_events"

@@ -389,7 +389,9 @@ class ClientArchived(Exception):
 # changes through the functions below, so no caller can skip their rules or audit events.
 CLIENT_FIELDS = frozenset({"name", "industry", "contact_name", "contact_email", "notes"})
 PROJECT_FIELDS = frozenset({"client", "name", "description"})
-BRANDING_FIELDS = frozenset({"name", "logo", "brand_color", "contact_line", "report_footer"})
+BRANDING_FIELDS = frozenset(
+    {"name", "logo", "brand_color", "contact_line", "website", "report_footer"}
+)
 
 
 def _assign(instance: Model, fields: Mapping[str, object], editable: frozenset[str]) -> None:

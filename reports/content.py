@@ -354,6 +354,21 @@ def _next_step(
     )
 
 
+def report_next_step(assessment: Assessment, edits: ReportEdits) -> str:
+    """The next step the report names, in one sentence, as its summary prints it."""
+    recommendation = assessment.result
+    engine_primary = Approach(recommendation["primary_approach"])
+    overridden = edits.override is not None and edits.override.approach != engine_primary
+    recommended = edits.override.approach if edits.override and overridden else engine_primary
+    return _next_step(
+        Stage(recommendation["stage"]),
+        recommended,
+        overridden,
+        edits,
+        recommendation["fine_tuning"]["blockers"],
+    )
+
+
 def _minimum_viable(recommended: Approach) -> str:
     label = APPROACH_LABELS[recommended].lower()
     if recommended in PROMPTING_APPROACHES:

@@ -9,8 +9,19 @@ from advisor.scoring import APPROACH_LABELS, Approach
 from projects.forms import ComposedCharField
 from projects.validators import MULTI_LINE, ONE_LINE
 from reports.content import HIDEABLE_SECTIONS, SECTION_TITLES, NextStepItem, Section
-from reports.models import MAX_NEXT_STEPS, TEXT_MAX_LENGTH, Report, Variant
-from reports.services import MAX_SHARE_DAYS
+from reports.models import (
+    ACCEPTED_NAME_MAX_LENGTH,
+    MAX_NEXT_STEPS,
+    TEXT_MAX_LENGTH,
+    Report,
+    ShareLink,
+    Variant,
+)
+from reports.services import (
+    MAX_SHARE_DAYS,
+    SHARE_EMAIL_MESSAGE_MAX_LENGTH,
+    SHARE_EMAIL_SUBJECT_MAX_LENGTH,
+)
 
 # Blank rows under the plan, so steps can be added without JavaScript: saving gives new ones.
 BLANK_STEP_ROWS = 2
@@ -198,3 +209,77 @@ class ShareLinkForm(forms.Form):
         offered = set(variants)
         field = cast(forms.ChoiceField, self.fields["variant"])
         field.choices = [(value, label) for value, label in Variant.choices if value in offered]
+
+
+class ShareLinkEmailForm(forms.Form):
+    """An email with a share link to the client contact; the service appends the link itself."""
+
+    link = forms.ChoiceField(
+        label="Link to send",
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={
+            "invalid_choice": "Choose one of this version's active links to send.",
+            "required": "Choose one of this version's active links to send.",
+        },
+    )
+    name = ComposedCharField(
+        label="Client contact",
+        required=False,
+        max_length=120,
+        validators=[ONE_LINE],
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+    to = forms.EmailField(
+        label="Their email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "off"}),
+        error_messages={
+            "required": "Enter the client's email address, such as ingrid@client.example.",
+            "invalid": "Enter the client's email address, such as ingrid@client.example.",
+        },
+    )
+    subject = ComposedCharField(
+        label="Subject",
+        max_length=SHARE_EMAIL_SUBJECT_MAX_LENGTH,
+        validators=[ONE_LINE],
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"required": "Give the email a subject."},
+    )
+    message = ComposedCharField(
+        label="Message",
+        required=False,
+        max_length=SHARE_EMAIL_MESSAGE_MAX_LENGTH,
+        validators=[MULTI_LINE],
+        strip=False,
+        help_text="The link, and until when it works, follow your message.",
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 9}),
+    )
+
+    def __init__(self, *args: Any, links: Iterable[ShareLink] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["link"])
+        field.choices = [
+            (
+                str(link.pk),
+                f"{link.get_variant_display()}, created {link.created_at:%-d %b %Y}, "
+                f"until {link.expires_at:%-d %b %Y}",
+            )
+            for link in links
+        ]
+
+
+class AcceptanceForm(forms.Form):
+    """The client's typed name and tick; the service decides whether it may be recorded."""
+
+    name = ComposedCharField(
+        label="Your name",
+        max_length=ACCEPTED_NAME_MAX_LENGTH,
+        validators=[ONE_LINE],
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}),
+        error_messages={"required": "Type your name to accept the next step."},
+    )
+    confirmed = forms.BooleanField(
+        label="I accept this next step on behalf of my organization.",
+        error_messages={"required": "Tick the box to confirm that you accept the next step."},
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

@@ -245,6 +245,8 @@ class ShareLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     view_count = models.PositiveIntegerField(default=0)
     last_viewed_at = models.DateTimeField(null=True, blank=True)
+    # Set once, by the first view: the preparer is emailed then, and never again for this link.
+    first_viewed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -277,4 +279,38 @@ class ShareLink(models.Model):
 
     def pdf(self) -> ReportFile | None:
         """The PDF the link opens (None only if its version never had one of this document)."""
-        return self.report.files.filter(variant=self.variant, format=ReportFile.Format.PDF).first()
+        return self.file(ReportFile.Format.PDF)
+
+    def file(self, fmt: str) -> ReportFile | None:
+        """The link's document in `fmt` (pdf or docx), if its version has it."""
+        return self.report.files.filter(variant=self.variant, format=fmt).first()
+
+    @property
+    def acceptance(self) -> Acceptance | None:
+        try:
+            return self.accepted
+        except Acceptance.DoesNotExist:
+            return None
+
+
+ACCEPTED_NAME_MAX_LENGTH = 120
+
+
+class Acceptance(models.Model):
+    """The client's written yes to the report's next step, given on the page a share link
+    opens: who typed their name, when, through which link, to which version's step. One per
+    link, never changed."""
+
+    link = models.OneToOneField(ShareLink, on_delete=models.CASCADE, related_name="accepted")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="acceptances")
+    name = models.CharField("your name", max_length=ACCEPTED_NAME_MAX_LENGTH, validators=[ONE_LINE])
+    # The step as the client read it, kept even if a later version words it differently.
+    step = models.CharField(max_length=400)
+    visitor = models.CharField(max_length=12, help_text="Pseudonym of the visitor's address.")
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+
+    def __str__(self) -> str:
+        return f"Acceptance by {self.name} of {self.report}"

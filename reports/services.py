@@ -5,14 +5,18 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import formataddr
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import F, Field, Model
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, Field, Model, QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
@@ -21,12 +25,21 @@ from advisor.models import Assessment
 from advisor.scoring import APPROACH_LABELS, Approach
 from advisor.services import ProjectArchived
 from projects.models import AuditEvent, Organization, person_name
-from projects.services import audit_record
-from reports.content import HIDEABLE_SECTIONS, NextStepItem, ReportEdits, Section, report_context
+from projects.services import audit_record, single_line
+from reports.content import (
+    HIDEABLE_SECTIONS,
+    NextStepItem,
+    ReportEdits,
+    Section,
+    report_context,
+    report_next_step,
+)
 from reports.docx import render_report_docx
 from reports.models import (
+    ACCEPTED_NAME_MAX_LENGTH,
     MAX_NEXT_STEPS,
     SHARE_SALT,
+    Acceptance,
     NextStep,
     Report,
     ReportFile,
@@ -40,6 +53,9 @@ logger = logging.getLogger(__name__)
 MAX_SHARE_DAYS = 90
 # The audit trail notes one view per link and visitor in this time; the link counts them all.
 SHARE_VIEW_AUDIT_INTERVAL = timedelta(hours=1)
+# What a consultant may write in an email with a share link.
+SHARE_EMAIL_SUBJECT_MAX_LENGTH = 200
+SHARE_EMAIL_MESSAGE_MAX_LENGTH = 5000
 # How much of an override's reason the audit trail quotes.
 AUDIT_QUOTE_LENGTH = 140
 
@@ -82,7 +98,36 @@ class InvalidReportEdits(Exception):
 
 
 class ShareLinkUnavailable(Exception):
-    """The link is unknown, expired or revoked."""
+    """The link is unknown, expired or revoked. `link` is the link when the token is genuine
+    (so its page can carry the agency's branding), None for a forged or garbled one."""
+
+    def __init__(self, link: ShareLink | None = None) -> None:
+        super().__init__("This link no longer opens the report.")
+        self.link = link
+
+
+class InvalidShareEmail(Exception):
+    """The email cannot be sent as written; `errors` names each field. Nothing was sent."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()))
+        self.errors = dict(errors)
+
+
+class ShareEmailNotSent(Exception):
+    """The mail server did not take the email; nothing was noted as sent."""
+
+
+class AcceptanceRefused(Exception):
+    """The next step cannot be accepted through this link; the message says why, to the client."""
+
+
+class InvalidAcceptance(Exception):
+    """The acceptance form is not filled in as it must be; `errors` names each field."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()))
+        self.errors = dict(errors)
 
 
 def previous_report_assessment(assessment: Assessment) -> Assessment | None:
@@ -537,28 +582,54 @@ def share_visitor(*, address: str, user_agent: str) -> str:
     return salted_hmac("reports.share-visitor", key, algorithm="sha256").hexdigest()[:12]
 
 
-@transaction.atomic
-def share_link_open(*, token: str, visitor: str) -> ShareLink:
-    """Check a shared link and count the view. Raises `ShareLinkUnavailable`.
-
-    Every view is counted, a superseded link's too (the caller shows what replaced it); the
-    audit trail notes at most one view per link, visitor and hour, so a refreshing reader (or a
-    script) cannot flood it.
-    """
+def _share_link_pk(token: str) -> int:
     try:
         pk = signing.loads(token, salt=SHARE_SALT)
     except signing.BadSignature as error:
         raise ShareLinkUnavailable from error
+    if not isinstance(pk, int):
+        raise ShareLinkUnavailable
+    return pk
+
+
+def _share_links() -> QuerySet[ShareLink]:
+    return ShareLink.objects.select_related(
+        "report__assessment__project__client__organization", "created_by__profile"
+    )
+
+
+def share_link_find(token: str) -> ShareLink:
+    """The link a token names, if it still opens its report; views are not counted.
+    Raises `ShareLinkUnavailable` (with the link, if the token is genuine)."""
+    pk = _share_link_pk(token)
+    link = _share_links().filter(pk=pk).first()
+    if link is None or not link.is_active:
+        raise ShareLinkUnavailable(link)
+    return link
+
+
+@transaction.atomic
+def share_link_open(*, token: str, visitor: str, base_url: str) -> ShareLink:
+    """Check a shared link and count the view. Raises `ShareLinkUnavailable`.
+
+    Every view is counted, a superseded link's too (the caller shows what replaced it); the
+    audit trail notes at most one view per link, visitor and hour, so a refreshing reader (or a
+    script) cannot flood it. The first view of a link emails the colleague who created it
+    (`base_url` leads them back to the report); a failing email is logged and noted, never
+    shown to the visitor.
+    """
+    pk = _share_link_pk(token)
     now = timezone.now()
     # The update locks the link's row until commit, so two views at once note one audit row.
     updated = ShareLink.objects.filter(pk=pk, revoked_at__isnull=True, expires_at__gt=now).update(
         view_count=F("view_count") + 1, last_viewed_at=now
     )
     if not updated:
-        raise ShareLinkUnavailable
-    link = ShareLink.objects.select_related(
-        "report__assessment__project__client__organization", "created_by"
-    ).get(pk=pk)
+        raise ShareLinkUnavailable(_share_links().filter(pk=pk).first())
+    first_view = ShareLink.objects.filter(pk=pk, first_viewed_at__isnull=True).update(
+        first_viewed_at=now
+    )
+    link = _share_links().get(pk=pk)
     organization = _organization(link.report)
     detail = f"link {link.pk}, visitor {visitor}"
     seen_within_the_hour = organization.audit_events.filter(
@@ -571,4 +642,163 @@ def share_link_open(*, token: str, visitor: str) -> ShareLink:
         if link.superseded:
             detail += ", replaced by a newer version"
         _audit(link.report, None, AuditEvent.Action.VIEWED, detail)
+    if first_view:
+        _first_view_notify(link, base_url)
     return link
+
+
+def _first_view_notify(link: ShareLink, base_url: str) -> None:
+    """Tell the link's creator that the client opened it; a failure is logged, not raised."""
+    preparer = link.created_by
+    if preparer is None or not preparer.email:
+        _audit(link.report, None, AuditEvent.Action.NOTIFIED, f"link {link.pk}: nobody to tell")
+        return
+    project = link.report.assessment.project
+    context = {
+        "preparer": single_line(person_name(preparer)),
+        "client": single_line(project.client.name),
+        "project": single_line(project.name),
+        "document": Variant(link.variant).label.lower(),
+        "version": link.report.version,
+        "viewed_at": link.first_viewed_at,
+        "superseded": link.superseded,
+        "url": base_url.rstrip("/") + link.report.get_absolute_url(),
+    }
+    message = EmailMessage(
+        subject=f"{context['client']} opened the {context['document']} you shared",
+        body=render_to_string("reports/email/first_view.txt", context),
+        to=[preparer.email],
+    )
+    try:
+        message.send()
+    except Exception:
+        # The client's page must open whatever the mail server says.
+        logger.exception("The first-view email for share link %s could not be sent", link.pk)
+        detail = f"link {link.pk}: the email to {preparer.email} could not be sent"
+    else:
+        detail = f"link {link.pk}: emailed {preparer.email}"
+    _audit(link.report, None, AuditEvent.Action.NOTIFIED, detail)
+
+
+def _checked_share_email(
+    *, to: str, name: str, subject: str, message: str
+) -> tuple[str, str, str, str]:
+    errors = {}
+    to = to.strip()
+    try:
+        validate_email(to)
+    except ValidationError:
+        errors["to"] = "Enter the client's email address, such as ingrid@client.example."
+    name = single_line(name)[:120]
+    subject = single_line(subject)
+    if not subject:
+        errors["subject"] = "Give the email a subject."
+    elif len(subject) > SHARE_EMAIL_SUBJECT_MAX_LENGTH:
+        errors["subject"] = (
+            f"Keep the subject to {SHARE_EMAIL_SUBJECT_MAX_LENGTH} characters or fewer "
+            f"(it has {len(subject):,})."
+        )
+    if len(message) > SHARE_EMAIL_MESSAGE_MAX_LENGTH:
+        errors["message"] = (
+            f"Keep the message to {SHARE_EMAIL_MESSAGE_MAX_LENGTH:,} characters or fewer "
+            f"(it has {len(message):,})."
+        )
+    if errors:
+        raise InvalidShareEmail(errors)
+    return to, name, subject, message
+
+
+@transaction.atomic
+def share_link_email(
+    *, link: ShareLink, by: User, to: str, name: str, subject: str, message: str, base_url: str
+) -> None:
+    """Email an active share link to the client: the consultant's message, then the link and
+    until when it works; replies go to the consultant.
+
+    Raises `InvalidShareEmail` naming each wrong field, `ReportNotShareable` for a link that no
+    longer opens its report (revoked, expired or replaced), `ShareEmailNotSent` if the mail
+    server refuses it; then nothing is noted in the audit trail.
+    """
+    if not link.is_active or link.superseded:
+        raise ReportNotShareable(
+            "This link no longer opens the report (revoked, expired or replaced): create a new "
+            "one to email."
+        )
+    to, name, subject, message = _checked_share_email(
+        to=to, name=name, subject=subject, message=message
+    )
+    organization = _organization(link.report)
+    context = {
+        "message": message.replace("\r\n", "\n").strip(),
+        "url": base_url.rstrip("/") + link.get_absolute_url(),
+        "expires_at": link.expires_at,
+        "organization": single_line(organization.name),
+    }
+    email = EmailMessage(
+        subject=subject,
+        body=render_to_string("reports/email/share_link.txt", context),
+        to=[formataddr((name, to)) if name else to],
+        reply_to=[by.email] if by.email else [],
+    )
+    label = Variant(link.variant).label.lower()
+    _audit(link.report, by, AuditEvent.Action.EMAILED, f"link {link.pk}, {label}, to {to}")
+    try:
+        email.send()
+    except Exception as error:
+        logger.exception("The share link email to %s could not be sent", to)
+        raise ShareEmailNotSent(str(error)) from error
+
+
+def acceptance_step(report: Report) -> str:
+    """The step a client accepts on the share page: the one the report's summary names."""
+    return report_next_step(report.assessment, report.edits())
+
+
+@transaction.atomic
+def share_link_accept(*, link: ShareLink, name: str, confirmed: bool, visitor: str) -> Acceptance:
+    """Record that the client accepts the report's next step: their typed name and a tick,
+    once per link, only while the link opens the latest version.
+
+    Raises `AcceptanceRefused` (revoked, expired or replaced link, or already accepted) or
+    `InvalidAcceptance` naming each wrong field; then nothing is stored.
+    """
+    locked = _share_links().select_for_update(of=("self",)).get(pk=link.pk)
+    if not locked.is_active:
+        raise AcceptanceRefused("This link no longer opens the report, so nothing can be accepted.")
+    if locked.superseded:
+        raise AcceptanceRefused(
+            "A newer version replaces this report: please accept the next step on the new one."
+        )
+    if Acceptance.objects.filter(link=locked).exists():
+        raise AcceptanceRefused("The next step has already been accepted through this link.")
+    errors = {}
+    name = single_line(name)
+    if not name:
+        errors["name"] = "Type your name to accept the next step."
+    elif len(name) > ACCEPTED_NAME_MAX_LENGTH:
+        errors["name"] = (
+            f"Keep your name to {ACCEPTED_NAME_MAX_LENGTH} characters or fewer "
+            f"(it has {len(name):,})."
+        )
+    if not confirmed:
+        errors["confirmed"] = "Tick the box to confirm that you accept the next step."
+    if errors:
+        raise InvalidAcceptance(errors)
+    step = acceptance_step(locked.report)
+    try:
+        with transaction.atomic():
+            acceptance = Acceptance.objects.create(
+                link=locked, report=locked.report, name=name, step=step[:400], visitor=visitor
+            )
+    except IntegrityError as error:
+        raise AcceptanceRefused(
+            "The next step has already been accepted through this link."
+        ) from error
+    quoted = Truncator(name).chars(60)
+    _audit(
+        locked.report,
+        None,
+        AuditEvent.Action.ACCEPTED,
+        f"link {locked.pk}, visitor {visitor}: “{quoted}” accepted the next step",
+    )
+    return acceptance

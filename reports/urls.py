@@ -17,5 +17,19 @@ urlpatterns = [
     path("reports/<int:pk>/download/", views.report_download_moved, name="download_moved"),
     path("reports/<int:pk>/share/", views.share_link_create, name="share"),
     path("reports/links/<int:pk>/revoke/", views.share_link_revoke, name="revoke"),
+    path("reports/<int:pk>/email/", views.share_link_email, name="email"),
     path("s/<str:token>/", views.shared_report, name="shared"),
+    path(
+        "s/<str:token>/view/",
+        views.shared_file,
+        {"fmt": "pdf", "download": False},
+        name="shared_view",
+    ),
+    path(
+        "s/<str:token>/download/<slug:fmt>/",
+        views.shared_file,
+        {"download": True},
+        name="shared_download",
+    ),
+    path("s/<str:token>/accept/", views.shared_accept, name="shared_accept"),
 ]

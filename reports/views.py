@@ -16,14 +16,25 @@ from advisor.models import Assessment
 from advisor.scoring.wording import time_of_day
 from advisor.services import ProjectArchived
 from projects.http import OrganizationRequest, audit, get_for_organization_or_404
-from projects.models import AuditEvent, person_name
+from projects.logos import logo_data_uri
+from projects.models import AuditEvent, job_title, person_name
 from reports import services
 from reports.content import ReportEdits
-from reports.forms import BaseNextStepFormSet, NextStepFormSet, ReportEditForm, ShareLinkForm
-from reports.models import Report, ReportFile, ShareLink, Variant
+from reports.forms import (
+    AcceptanceForm,
+    BaseNextStepFormSet,
+    NextStepFormSet,
+    ReportEditForm,
+    ShareLinkEmailForm,
+    ShareLinkForm,
+)
+from reports.models import Acceptance, Report, ReportFile, ShareLink, Variant
 from reports.pdf import render_html
 
 type View = Callable[..., HttpResponseBase]
+
+# The acceptance form's largest honest post (a token, a name of 120 characters, a tick).
+ACCEPTANCE_MAX_BYTES = 4096
 
 ARCHIVED = "This project is archived: restore it to change or finalise its reports."
 
@@ -235,17 +246,54 @@ def _after_saving(request: OrganizationRequest, report: Report, action: str) -> 
     return redirect(report)
 
 
-def _final_page(request: OrganizationRequest, report: Report) -> HttpResponse:
+def _emailable_links(report: Report) -> list[ShareLink]:
+    if report.superseded_by is not None:
+        return []
+    return [link for link in report.share_links.all() if link.is_active]
+
+
+def _email_form_initial(request: OrganizationRequest, report: Report) -> dict[str, str]:
+    project = report.assessment.project
+    client = project.client
+    addressee = report.recipient or client.contact_name
+    greeting = f"Dear {addressee}," if addressee else "Hello,"
+    organization = client.organization.name
+    return {
+        "name": client.contact_name,
+        "to": client.contact_email,
+        "subject": f"Our report on {project.name}",
+        "message": (
+            f"{greeting}\n\nhere is our report on {project.name}. You can read it in your "
+            "browser or download it at the link below.\n\nKind regards,\n"
+            f"{person_name(request.user)}\n{organization}"
+        ),
+    }
+
+
+def _final_page(
+    request: OrganizationRequest,
+    report: Report,
+    email_form: ShareLinkEmailForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    links = report.share_links.select_related("created_by", "accepted")
+    emailable = _emailable_links(report)
+    if email_form is None:
+        email_form = ShareLinkEmailForm(
+            links=emailable, initial=_email_form_initial(request, report)
+        )
     context = {
         **_version_context(report),
         "files": report.files.all(),
-        "links": report.share_links.select_related("created_by"),
+        "links": links,
+        "acceptances": report.acceptances.select_related("link"),
         "next_draft": report.assessment.reports.filter(
             status=Report.Status.DRAFT, version__gt=report.version
         ).first(),
         "form": ShareLinkForm(variants=[f.variant for f in report.files.all()]),
+        "email_form": email_form if emailable else None,
     }
-    return render(request, "reports/detail.html", context)
+    return render(request, "reports/detail.html", context, status=status)
 
 
 @require_GET
@@ -305,6 +353,46 @@ def share_link_create(request: OrganizationRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def share_link_email(request: OrganizationRequest, pk: int) -> HttpResponse:
+    """Email one of the version's active links to the client; a refused email keeps what was
+    typed, with the reason beside the field."""
+    report = _report(request, pk)
+    if not report.is_final:
+        raise Http404("A draft has no share links.")
+    links = _emailable_links(report)
+    form = ShareLinkEmailForm(request.POST, links=links)
+    if not form.is_valid():
+        return _final_page(request, report, form, status=400)
+    link = next(link for link in links if str(link.pk) == form.cleaned_data["link"])
+    try:
+        services.share_link_email(
+            link=link,
+            by=request.user,
+            to=form.cleaned_data["to"],
+            name=form.cleaned_data["name"],
+            subject=form.cleaned_data["subject"],
+            message=form.cleaned_data["message"],
+            base_url=request.build_absolute_uri("/"),
+        )
+    except services.InvalidShareEmail as invalid:
+        for field, message in invalid.errors.items():
+            form.add_error(field if field in form.fields else None, message)
+        return _final_page(request, report, form, status=400)
+    except services.ReportNotShareable as refused:
+        form.add_error("link", str(refused))
+        return _final_page(request, report, form, status=400)
+    except services.ShareEmailNotSent:
+        form.add_error(
+            None,
+            "The email could not be sent: the mail server did not take it. Your message is "
+            "kept below; please try again in a moment.",
+        )
+        return _final_page(request, report, form, status=503)
+    messages.success(request, f"Link emailed to {form.cleaned_data['to']}.")
+    return redirect(report)
+
+
+@require_POST
 def share_link_revoke(request: OrganizationRequest, pk: int) -> HttpResponse:
     link = get_for_organization_or_404(
         request,
@@ -328,11 +416,63 @@ def noindex(view: View) -> View:
     return wrapper
 
 
-# A PDF is not HTML: a page policy would only stop the browser's PDF viewer. The "link
-# unavailable" and "replaced" pages are HTML, so they keep the policy every page has.
-@csp_override({})
-def _shared_pdf(request: HttpRequest, stored: ReportFile) -> FileResponse:
-    return _file_response(stored, as_attachment=False)
+def _visitor(request: HttpRequest) -> str:
+    return services.share_visitor(
+        address=get_client_ip_address(request) or "",
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+
+
+def _branding(link: ShareLink | None) -> dict[str, Any]:
+    """What a public page needs to look like the agency's own: its name, logo, colour and
+    contact, and the colleague who sent the link. Nothing for a forged token."""
+    if link is None:
+        return {}
+    organization = link.report.assessment.project.client.organization
+    preparer = link.created_by
+    return {
+        "organization": organization,
+        "logo": logo_data_uri(organization),
+        "preparer": preparer,
+        "preparer_name": person_name(preparer) if preparer else "",
+        "preparer_title": job_title(preparer) if preparer else "",
+        "sender": person_name(preparer) if preparer else "",
+    }
+
+
+def _unavailable(request: HttpRequest, link: ShareLink | None) -> HttpResponse:
+    return render(request, "reports/link_unavailable.html", _branding(link), status=410)
+
+
+def _superseded(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    return render(request, "reports/link_superseded.html", _branding(link), status=410)
+
+
+def _share_page(
+    request: HttpRequest,
+    link: ShareLink,
+    form: AcceptanceForm | None = None,
+    *,
+    refusal: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    report = link.report
+    project = report.assessment.project
+    acceptance = Acceptance.objects.filter(link=link).first()
+    context = {
+        **_branding(link),
+        "link": link,
+        "report": report,
+        "project": project,
+        "client": project.client,
+        "document": Variant(link.variant).label,
+        "files": {f.format: f for f in report.files.filter(variant=link.variant)},
+        "acceptance": acceptance,
+        "step": acceptance.step if acceptance else services.acceptance_step(report),
+        "form": form or AcceptanceForm(),
+        "refusal": refusal,
+    }
+    return render(request, "reports/shared.html", context, status=status)
 
 
 @noindex
@@ -340,21 +480,83 @@ def _shared_pdf(request: HttpRequest, stored: ReportFile) -> FileResponse:
 @never_cache
 @require_GET
 def shared_report(request: HttpRequest, token: str) -> HttpResponseBase:
-    visitor = services.share_visitor(
-        address=get_client_ip_address(request) or "",
-        user_agent=request.headers.get("User-Agent", ""),
-    )
+    """The agency's page for a shared report: its cover note, the document to view or
+    download, who to contact, and the next step to accept."""
     try:
-        link = services.share_link_open(token=token, visitor=visitor)
-    except services.ShareLinkUnavailable:
-        return render(request, "reports/link_unavailable.html", status=410)
-    stored = link.pdf()
-    if stored is None:
-        return render(request, "reports/link_unavailable.html", status=410)
+        link = services.share_link_open(
+            token=token, visitor=_visitor(request), base_url=request.build_absolute_uri("/")
+        )
+    except services.ShareLinkUnavailable as unavailable:
+        return _unavailable(request, unavailable.link)
+    if link.pdf() is None:
+        return _unavailable(request, link)
     if link.superseded:
-        context = {
-            "organization": link.report.assessment.project.client.organization,
-            "sender": person_name(link.created_by) if link.created_by else "",
-        }
-        return render(request, "reports/link_superseded.html", context, status=410)
-    return _shared_pdf(request, stored)
+        return _superseded(request, link)
+    return _share_page(request, link)
+
+
+# A PDF is not HTML: a page policy would only stop the browser's PDF viewer. The pages that
+# say a link is unavailable or replaced are HTML, so they keep the policy every page has.
+@csp_override({})
+def _shared_document(request: HttpRequest, stored: ReportFile, *, download: bool) -> FileResponse:
+    return _file_response(stored, as_attachment=download)
+
+
+@noindex
+@login_not_required
+@never_cache
+@require_GET
+def shared_file(request: HttpRequest, token: str, fmt: str, download: bool) -> HttpResponseBase:
+    """The shared document itself, shown in the browser (a PDF) or downloaded (PDF or Word)."""
+    try:
+        link = services.share_link_find(token)
+    except services.ShareLinkUnavailable as unavailable:
+        return _unavailable(request, unavailable.link)
+    if link.superseded:
+        return _superseded(request, link)
+    if fmt not in ReportFile.Format.values or not (download or fmt == ReportFile.Format.PDF):
+        raise Http404("No such document.")
+    stored = link.file(fmt)
+    if stored is None:
+        raise Http404("This version has no such document.")
+    return _shared_document(request, stored, download=download)
+
+
+def _content_length(request: HttpRequest) -> int:
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    return int(length) if length.isdecimal() and len(length) < 12 else ACCEPTANCE_MAX_BYTES + 1
+
+
+@noindex
+@login_not_required
+@never_cache
+@require_POST
+def shared_accept(request: HttpRequest, token: str) -> HttpResponseBase:
+    """The client accepts the report's next step with their typed name and a tick."""
+    try:
+        link = services.share_link_find(token)
+    except services.ShareLinkUnavailable as unavailable:
+        return _unavailable(request, unavailable.link)
+    if link.superseded:
+        return _superseded(request, link)
+    if _content_length(request) > ACCEPTANCE_MAX_BYTES:
+        # A name and a tick fit in far less; anything bigger is not a person typing.
+        refusal = "The form sent was too large. Please type your name again."
+        return _share_page(request, link, refusal=refusal, status=413)
+    form = AcceptanceForm(request.POST)
+    if not form.is_valid():
+        return _share_page(request, link, form, status=400)
+    try:
+        services.share_link_accept(
+            link=link,
+            name=form.cleaned_data["name"],
+            confirmed=form.cleaned_data["confirmed"],
+            visitor=_visitor(request),
+        )
+    except services.InvalidAcceptance as invalid:
+        for field, message in invalid.errors.items():
+            form.add_error(field if field in form.fields else None, message)
+        return _share_page(request, link, form, status=400)
+    except services.AcceptanceRefused as refused:
+        return _share_page(request, link, form, refusal=str(refused), status=409)
+    return redirect(link)

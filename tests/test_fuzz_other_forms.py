@@ -1,6 +1,6 @@
 """Property-based fuzzing of the forms not covered elsewhere (members, invitations, share links,
-dashboard filters, login): any text gives a page or a redirect, never a 500,
-and a refused post writes nothing.
+emailing a link, the client's acceptance, dashboard filters, login): any text gives a page or a
+redirect, never a 500, and a refused post writes nothing.
 
 The wizard and the answers import are fuzzed in tests/advisor/test_fuzz.py; the client, project
 and branding forms in tests/projects/test_fuzz.py; the report editor in tests/reports/test_fuzz.py.
@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 
 from advisor import services
 from advisor.scoring.examples import sample_input
-from projects.models import Invitation, Membership
+from projects.models import AuditEvent, Invitation, Membership
 from projects.services import invitation_send
-from reports.models import ShareLink, Variant
+from reports.models import Acceptance, ShareLink, Variant
 from reports.pdf import RenderedReport
-from reports.services import report_draft, report_finalise
+from reports.services import report_draft, report_finalise, share_link_create
 from tests.personas import Agency
 
 FUZZ = settings(
@@ -160,3 +160,64 @@ def test_no_dashboard_filter_or_login_input_gives_a_500(alice: HttpClient) -> No
         assert response.status_code in {200, 302, 403, 429}
 
     fuzz()
+
+
+@pytest.fixture
+def shared(acme: Agency, settings, tmp_path, monkeypatch) -> ShareLink:
+    settings.MEDIA_ROOT = tmp_path
+    stand_in = RenderedReport(pdf=b"%PDF-1.7 stand-in", page_count=1, refused_urls=())
+    monkeypatch.setattr("reports.services.render_report_pdf", lambda context: stand_in)
+    user = acme.admin.user
+    assessment = services.assessment_submit(
+        assessment=services.assessment_start(project=acme.project, by=user, answers=sample_input()),
+        by=user,
+    )
+    report = report_finalise(report=report_draft(assessment=assessment, by=user), by=user)
+    return share_link_create(report=report, variant="executive", days=7, by=user)
+
+
+@pytest.mark.django_db
+def test_no_email_of_a_share_link_gives_a_500_or_a_half_send(
+    alice: HttpClient, shared: ShareLink
+) -> None:
+    url = reverse("reports:email", args=[shared.report_id])
+
+    @FUZZ
+    @given(link=hostile, name=hostile, to=hostile, subject=hostile, message=hostile)
+    def fuzz(**typed: str) -> None:
+        sent = len(mail.outbox)
+        before = rows(AuditEvent)
+        response = alice.post(url, typed)
+        assert response.status_code in {302, 400}, response.status_code
+        if response.status_code == 400:
+            assert len(mail.outbox) == sent
+            assert rows(AuditEvent) == before
+        else:
+            assert "\n" not in mail.outbox[-1].subject
+
+    fuzz()
+
+
+@pytest.mark.django_db
+def test_no_acceptance_input_gives_a_500_and_only_a_whole_one_is_recorded(
+    shared: ShareLink,
+) -> None:
+    url = reverse("reports:shared_accept", args=[shared.token])
+    visitor = HttpClient()
+
+    @FUZZ
+    @given(name=hostile, confirmed=hostile)
+    def fuzz(name: str, confirmed: str) -> None:
+        before = rows(Acceptance)
+        response = visitor.post(url, {"name": name, "confirmed": confirmed})
+        assert response.status_code in {302, 400, 409}, response.status_code
+        if response.status_code != 302:
+            assert rows(Acceptance) == before
+        else:
+            recorded = Acceptance.objects.get().name
+            assert recorded.strip()
+            assert recorded == " ".join(recorded.split())  # on one line, as typed
+
+    fuzz()
+    # A forged token is a calm "unavailable" page.
+    assert visitor.post(url[:-12] + "x/accept/", {"name": "A"}).status_code == 410

@@ -14,7 +14,13 @@ from tests.personas import Agency
 
 # URLs that name no object (lists, forms, switches) or that are public by design: a share link,
 # an invitation's emailed link (its unguessable token is the key, for someone with no account).
-NO_OBJECT = {"reports:shared", "projects:invitation_open"}
+NO_OBJECT = {
+    "reports:shared",
+    "reports:shared_view",
+    "reports:shared_download",
+    "reports:shared_accept",
+    "projects:invitation_open",
+}
 
 
 def named_patterns(

@@ -322,7 +322,7 @@ def share_the_report(page: Page, anonymous_context: BrowserContext) -> None:
     reports.get_by_role("link", name="Open the client report").click()
     expect(heading(page)).to_contain_text("Client report, version 1")
 
-    page.get_by_label("Document").select_option(label="Full report")
+    page.get_by_label("Document", exact=True).select_option(label="Full report")
     page.get_by_role("button", name="Create share link").click()
     expect(status_message(page)).to_contain_text("Share link to the full report created")
     share_url = page.get_by_role(
@@ -331,12 +331,15 @@ def share_the_report(page: Page, anonymous_context: BrowserContext) -> None:
     expect(page.get_by_role("row", name=re.compile("Active")).first).to_be_visible()
     assert_accessible(page)
 
-    # Someone without an account opens the link; Chromium might download a PDF page rather
-    # than show it, so ask for the link as a plain HTTP request of that fresh browser.
+    # Someone without an account opens the link: the agency's page, whose "View the report"
+    # is the PDF. Chromium might download a PDF rather than show it, so ask for that as a plain
+    # HTTP request of that fresh browser.
     shared = anonymous_context.request.get(share_url)
     assert shared.status == 200
-    assert shared.headers["content-type"] == "application/pdf"
-    assert shared.body().startswith(b"%PDF-")
+    assert "View the report" in shared.text()
+    document = anonymous_context.request.get(share_url + "view/")
+    assert document.headers["content-type"] == "application/pdf"
+    assert document.body().startswith(b"%PDF-")
 
     page.get_by_role("button", name="Revoke").click()
     expect(status_message(page)).to_contain_text("Share link revoked")

@@ -136,6 +136,7 @@ def test_every_page_fits_the_screen(
     # Before logging in: the login page, a withdrawn share link, an invitation to a newcomer.
     for name, path, title in [
         ("login", "/accounts/login/", "Log in to the Advisor"),
+        ("share page", demo.share_link, None),
         ("link unavailable", demo.share_link.replace("/s/", "/s/x"), None),
         ("invitation", demo.join_link, "Join Northwind AI Studio on the Advisor"),
     ]:

@@ -17,6 +17,9 @@ PUBLIC_URL_NAMES = {
     "password_reset_complete",
     "admin:login",
     "reports:shared",  # a client opens a shared report without an account
+    "reports:shared_view",  # ... reads it
+    "reports:shared_download",  # ... downloads it
+    "reports:shared_accept",  # ... and accepts its next step
     "projects:invitation_open",  # someone invited may have no account yet
 }
 

@@ -48,12 +48,30 @@ def views_noted() -> list[AuditEvent]:
 
 
 @pytest.mark.django_db
-def test_the_shared_pdf_is_not_indexed_and_has_no_page_policy(link: ShareLink) -> None:
+def test_the_shared_page_is_not_indexed_and_keeps_the_page_policy(link: ShareLink) -> None:
     response = visit(link)
     assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert response["X-Robots-Tag"] == ROBOTS
+    assert policy(response)["script-src"] == "'self'"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "args", "disposition"),
+    [("shared_view", [], "inline"), ("shared_download", ["pdf"], "attachment")],
+)
+def test_the_shared_pdf_is_not_indexed_and_has_no_page_policy(
+    link: ShareLink, name: str, args: list[str], disposition: str
+) -> None:
+    response = HttpClient().get(reverse(f"reports:{name}", args=[link.token, *args]))
+    assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith(disposition)
     assert response["X-Robots-Tag"] == ROBOTS
     assert "Content-Security-Policy" not in response
+    link.refresh_from_db()
+    assert link.view_count == 0  # the page counts the views, not the file behind it
 
 
 @pytest.mark.django_db

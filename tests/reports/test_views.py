@@ -277,7 +277,11 @@ def test_a_share_link_opens_its_pdf_until_a_later_version_replaces_it(
     visitor = HttpClient()
     shared = visitor.get(link.get_absolute_url())
     assert shared.status_code == 200
-    assert body(shared) == first.files.get(variant="executive", format="pdf").file.open("rb").read()
+    assert "View the report" in text(shared)
+    document = visitor.get(reverse("reports:shared_view", args=[link.token]))
+    assert (
+        body(document) == first.files.get(variant="executive", format="pdf").file.open("rb").read()
+    )
 
     second = report_finalise(
         report=report_draft(assessment=first.assessment, by=acme.admin.user), by=acme.admin.user
