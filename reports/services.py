@@ -5,9 +5,10 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import formataddr
+from email.utils import formataddr, parseaddr
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -734,9 +735,12 @@ def share_link_email(
         "expires_at": link.expires_at,
         "organization": single_line(organization.name),
     }
+    # The client sees the agency as the sender, from the deployment's address.
+    sender = formataddr((context["organization"], parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
     email = EmailMessage(
         subject=subject,
         body=render_to_string("reports/email/share_link.txt", context),
+        from_email=sender,
         to=[formataddr((name, to)) if name else to],
         reply_to=[by.email] if by.email else [],
     )

@@ -9,6 +9,7 @@ from html import unescape
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import mail, signing
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -240,6 +241,7 @@ def test_emailing_the_link_sends_it_as_written_and_notes_it(
     assert response.status_code == 302
     (email,) = mail.outbox
     assert email.to == ["Dana Client <dana@client.example>"]
+    assert email.from_email == f"Acme <{settings.DEFAULT_FROM_EMAIL}>"  # the agency, by name
     assert email.reply_to == ["alice@acme.example"]
     assert email.subject == "Our report"
     assert email.body.startswith(f"Dear Dana,\n{HOSTILE}\n")  # plain text, as typed
