@@ -331,3 +331,22 @@ class ShareLink(models.Model):
     def pdf(self) -> ReportFile | None:
         """The PDF the link opens (None only if its version never had one of this document)."""
         return self.report.files.filter(variant=self.variant, format=ReportFile.Format.PDF).first()
+
+
+class WorkerHeartbeat(models.Model):
+    """One running worker (`manage.py worker`), as it last said it was alive: the health check
+    reads these. A worker that stops cleanly removes its row; one that was killed leaves it,
+    ageing."""
+
+    name = models.CharField(max_length=120, unique=True, help_text="Host and process id.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    beat_at = models.DateTimeField(help_text="When its task runner was last seen running.")
+    restarts = models.PositiveIntegerField(
+        default=0, help_text="Task runners replaced so far, after their quota of tasks or a crash."
+    )
+
+    class Meta:
+        ordering = ["-beat_at"]
+
+    def __str__(self) -> str:
+        return self.name
