@@ -131,6 +131,9 @@ class Command(BaseCommand):
                 self._say(f"could not note the heartbeat ({error})")
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
+        # Once: a second TERM would make the runner abandon the task in hand.
+        if self.stopping:
+            return
         self.stopping = True
         if self.runner is not None and self.runner.poll() is None:
             self.runner.terminate()
@@ -140,7 +143,8 @@ class Command(BaseCommand):
         if runner is None:
             return 0
         if runner.poll() is None:
-            runner.terminate()
+            if not self.stopping:
+                runner.terminate()
             try:
                 return runner.wait(timeout=STOP_TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
