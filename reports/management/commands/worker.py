@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from argparse import ArgumentParser
 from datetime import timedelta
@@ -60,7 +61,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, max_tasks: int, interval: float, **options: Any) -> None:
         if max_tasks < 1 or interval < 0:
             raise CommandError("--max-tasks must be at least 1 and --interval at least 0.")
-        self.stopping = False
+        self.stopping = threading.Event()
         self.runner: subprocess.Popen[bytes] | None = None
         self.verbosity = int(options["verbosity"])
         name = f"{socket.gethostname()}:{os.getpid()}"[:120]
@@ -74,11 +75,11 @@ class Command(BaseCommand):
         )
         crashes = 0
         try:
-            while not self.stopping:
+            while not self.stopping.is_set():
                 started = time.monotonic()
                 self.runner = self._start_runner(max_tasks, interval)
                 code = self._supervise(heartbeat)
-                if self.stopping:
+                if self.stopping.is_set():
                     break
                 crashed = code != 0
                 crashes = crashes + 1 if crashed else 0
@@ -122,7 +123,7 @@ class Command(BaseCommand):
                 return runner.wait(timeout=HEARTBEAT_SECONDS)
             except subprocess.TimeoutExpired:
                 pass
-            if self.stopping:
+            if self.stopping.is_set():
                 return self._stop_runner()
             try:
                 close_old_connections()
@@ -132,9 +133,9 @@ class Command(BaseCommand):
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         # Once: a second TERM would make the runner abandon the task in hand.
-        if self.stopping:
+        if self.stopping.is_set():
             return
-        self.stopping = True
+        self.stopping.set()
         if self.runner is not None and self.runner.poll() is None:
             self.runner.terminate()
 
@@ -143,7 +144,7 @@ class Command(BaseCommand):
         if runner is None:
             return 0
         if runner.poll() is None:
-            if not self.stopping:
+            if not self.stopping.is_set():
                 runner.terminate()
             try:
                 return runner.wait(timeout=STOP_TIMEOUT_SECONDS)
