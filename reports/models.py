@@ -202,7 +202,7 @@ class Report(models.Model):
                 for s in self.next_steps.all()
             ),
             version=self.version,
-            final=self.is_final,
+            final=not self.is_draft,  # a finalising version reads as the final one it becomes
             dated=timezone.localdate(self.finalised_at if self.finalised_at else None),
         )
 

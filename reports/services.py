@@ -136,7 +136,7 @@ def report_context_for(
 
 def report_preview_context(report: Report, variant: str, by: User | None) -> dict[str, object]:
     """A version as its PDF reads: a final one as finalised, a draft as `by` would finalise it."""
-    prepared_by = report.finalised_by if report.is_final else by
+    prepared_by = by if report.is_draft else report.finalised_by
     return report_context_for(report.assessment, variant, prepared_by, edits=report.edits())
 
 
