@@ -27,12 +27,15 @@ install: $(VENV)/.installed ## Create .venv and install the locked dependencies
 lock: $(UV) ## Re-resolve dependencies into uv.lock after editing pyproject.toml
 	$(UV) lock
 
-run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
+run: install ## Install, migrate, load demo data; serve on http://127.0.0.1:8000 with a worker
 	@echo "Preparing the database and the demo data..."
 	@DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
 	@DEBUG=1 $(PY) manage.py seed_demo --verbosity 0
-	@# Ends its start-up lines with the address and the demo login.
-	@DEBUG=1 $(PY) manage.py serve_demo $(HOST):$(PORT)
+	@# A worker makes the reports' documents beside the server; Ctrl-C (or any exit) stops both.
+	@# serve_demo ends its start-up lines with the address and the demo login.
+	@DEBUG=1 $(PY) manage.py worker --verbosity 0 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	DEBUG=1 $(PY) manage.py serve_demo $(HOST):$(PORT)
 
 test: install ## Run the whole test suite, one process per CPU (uses DATABASE_URL when set, else SQLite)
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)

@@ -17,6 +17,9 @@ def pytest_configure(config: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests speak plain HTTP to the test client and never run collectstatic.
     settings.SECURE_SSL_REDIRECT = False
+    # Background tasks run at once, in the process that queues them; the browser test of the
+    # workers sets the database queue and starts a real worker (tests/e2e).
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

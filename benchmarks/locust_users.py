@@ -110,6 +110,11 @@ def _start_measuring(environment: Environment) -> None:
         environment.runner.quit()
 
 
+def measuring() -> bool:
+    """Whether the measured time has begun."""
+    return _measuring_since is not None
+
+
 class BenchUser(FastHttpUser):
     """An agency member with an account of their own, logged in once through the login form;
     the measuring starts when every user is in."""

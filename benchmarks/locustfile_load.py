@@ -3,8 +3,10 @@ Not meant to be run by hand: load.py starts it with the environment variables th
 `locust_users.py` describes, plus
 
 BENCH_SENT          where to write, when locust quits, the answers each user saved (JSON).
-BENCH_REPORT_EVERY  a user finalises a client report and downloads a PDF every this many rounds
-                    (0: never).
+BENCH_REPORT_EVERY  a user finalises a client report, waits until a worker has made its
+                    documents and downloads a PDF every this many rounds (0: never).
+BENCH_LABEL         put in the names of the clients and projects made, so that several runs
+                    against one database make different ones.
 
 and PYTHONPATH set to the repository: the answers come from the app's own pure-Python
 questionnaire and example answers (no Django is set up here).
@@ -13,8 +15,11 @@ questionnaire and example answers (no Django is set up here).
 import json
 import os
 import re
+import time
+from collections import Counter
 from typing import Any
 
+import gevent
 import locust_users
 from locust import events, task
 from locust.env import Environment
@@ -41,6 +46,7 @@ CLIENT_CREATE, PROJECT_CREATE, ASSESSMENT_START = (
 )
 STEP_GET, STEP_POST, REVIEW, SUBMIT, RESULT = "step GET", "step POST", "review", "submit", "result"
 REPORT_DRAFT, REPORT, REPORT_DOWNLOAD = "report draft", "report", "report download"
+REPORT_STATUS = "report status"
 FLOOR = "floor"
 STEP_POOL = "step GET+POST"
 
@@ -63,6 +69,16 @@ FINALISE_FIELDS = [
 TASK_TYPES = tuple(TaskType)
 
 REPORT_EVERY = int(os.environ.get("BENCH_REPORT_EVERY", "0"))
+LABEL = os.environ.get("BENCH_LABEL", "")
+# While its documents are made, the user's page asks for their state; here every half second
+# (the page itself starts at one second), so a ready time is at most that late.
+STATUS_POLL_S = 0.5
+READY_TIMEOUT_S = 300.0
+
+# Time from the "Finalise" click to the documents seen ready, for the reports whose documents
+# were seen ready while measuring; and what became of every report finalised.
+_ready_ms: list[float] = []
+_reports: Counter[str] = Counter()
 
 # Assessment id -> what its user saved: {"user", "round", "status", "answers"}; "answers" holds
 # every applicable answer of the steps saved so far (a draft) or all the answers (submitted).
@@ -141,7 +157,7 @@ class AgencyStaff(BenchUser):
         self.round_number += 1
         user, round_number = int(self.account["number"]), self.round_number
         answers = round_answers(user=user, round_number=round_number)
-        label = f"{user}-{round_number}"
+        label = f"{LABEL}{user}-{round_number}"
         client = self.send(
             "/clients/new/",
             [("name", f"Load client {label}"), ("industry", "Retail"), ("contact_name", "")],
@@ -214,25 +230,49 @@ class AgencyStaff(BenchUser):
         return True
 
     def report(self, assessment_url: str) -> None:
-        """Open the client report's draft, finalise it with a cover note and download the
-        executive summary, as the result and report pages' buttons do."""
+        """Open the client report's draft, finalise it with a cover note, follow its documents'
+        state as its page does until a worker has made them, and download the executive
+        summary."""
         draft = self.send(f"{assessment_url}report/draft/", [], REPORT_DRAFT, REPORT_URL)
         if draft is None:
             return
         self.wait()
+        clicked = time.monotonic()
         if self.send(draft[0], FINALISE_FIELDS, REPORT, REPORT_URL) is None:
             return
+        _reports["finalised"] += 1
+        state = self.documents_state(f"{draft[0]}status/")
+        _reports[state] += 1
+        if state != "ready":
+            return
+        if locust_users.measuring():
+            _ready_ms.append((time.monotonic() - clicked) * 1000)
         download = f"{draft[0]}download/executive/"
         with self.client.get(download, name=REPORT_DOWNLOAD, catch_response=True) as response:
             expect(response, 200)
             if response.status_code == 200 and not (response.content or b"").startswith(b"%PDF"):
                 response.failure("the download is not a PDF")
 
+    def documents_state(self, status_url: str) -> str:
+        """Ask for the report's state until its documents are ready or failed (or time out)."""
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            with self.client.get(status_url, name=REPORT_STATUS, catch_response=True) as response:
+                expect(response, 200)
+                state = response.json().get("state") if response.status_code == 200 else None
+            if state == "failed":
+                return "failed"
+            if state == "ready":
+                return "ready"
+            gevent.sleep(STATUS_POLL_S)
+        return "timed out"
+
 
 @events.quitting.add_listener
 def write_summary(environment: Environment, **_: Any) -> None:
     """Hand load.py the figures (locust's own percentile code) and the answers each user saved."""
     figures = locust_users.summary(environment, {STEP_POOL: (STEP_GET, STEP_POST)})
+    figures["reports"] = {"ready_ms": _ready_ms, "counts": dict(_reports)}
     locust_users.write_summary(figures)
     with open(os.environ["BENCH_SENT"], "w", encoding="utf-8") as sent_file:
         json.dump(_sent, sent_file)

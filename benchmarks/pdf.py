@@ -68,6 +68,8 @@ def main() -> int:
         DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
         MEDIA_ROOT=str(workdir / "media"),
         DEBUG="1",
+        # Finalising renders the documents here and now, as a worker would, for the download.
+        TASKS_BACKEND="django.tasks.backends.immediate.ImmediateBackend",
     )
     sys.path.insert(0, str(ROOT))
     import django

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "advisor",
     "projects",
     "reports",
+    # The queue of background work (rendering reports), in this database: `manage.py worker`.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -155,9 +157,28 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Media (the rendered reports, the logos) on the local disk, or, when S3_BUCKET is set, in an
+# S3-protocol bucket that every web process and worker on any machine reads and writes.
+MEDIA_STORAGE: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if bucket := os.environ.get("S3_BUCKET", "").strip():
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Any S3-protocol service (MinIO, Ceph, a cloud's): its URL; empty for AWS itself.
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Private objects: the app serves every file itself, after checking who asks.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    # Point "default" at object storage in a deployment by changing only this setting.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -168,6 +189,19 @@ STORAGES = {
 }
 # Locally WhiteNoise serves files straight from the apps; a deployment runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Background work: a task names what to do and the primary key of what to do it to; a worker
+# process (`manage.py worker`, any number of them on any machine) runs it. The queue lives in
+# the database by default; TASKS_BACKEND names another backend of Django's tasks framework,
+# such as django_tasks_rq.RQBackend for Redis (README: "Running it on several machines").
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": TASKS_BACKEND}}
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":  # pragma: no cover - needs Redis
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://localhost:6379/0")}}
+# A worker process renders at most this many reports, then is replaced by a fresh one:
+# WeasyPrint's memory grows with every document and comes back only when its process ends.
+WORKER_MAX_TASKS = int(os.environ.get("WORKER_MAX_TASKS", "50"))
 
 # Locally, emails (such as a new colleague's password link) are printed to the console;
 # in production they go out through SMTP.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -37,18 +38,32 @@ class ReportQuerySet(models.QuerySet["Report"]):
         return self.filter(status=Report.Status.FINAL)
 
 
+# A rendering that has not finished in this time died with its worker: it may be retried.
+RENDER_STALLED_AFTER = timedelta(minutes=10)
+
+
 class Report(models.Model):
     """The consultant's edited client report of one submitted assessment, in numbered versions.
 
-    A draft takes edits; finalising renders its files and freezes it for good. Editing after
-    that makes the next version, starting from the final one's content.
+    A draft takes edits. Finalising freezes its content and queues its documents; a worker
+    renders and stores them, and only then is the version final, for good. Editing after that
+    makes the next version, starting from the final one's content.
     """
 
     Variant = Variant
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        # Frozen, its documents being made by a worker: see `render_state`.
+        FINALISING = "finalising", "Finalising"
         FINAL = "final", "Final"
+
+    class RenderState(models.TextChoices):
+        """Where a finalising version's documents are; empty for a draft or a final version."""
+
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        FAILED = "failed", "Failed"
 
     assessment = models.ForeignKey(
         "advisor.Assessment", on_delete=models.PROTECT, related_name="reports"
@@ -92,6 +107,12 @@ class Report(models.Model):
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    render_state = models.CharField(max_length=10, choices=RenderState.choices, blank=True)
+    render_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Renderings of this version's documents tried since it was queued."
+    )
+    render_queued_at = models.DateTimeField(null=True, blank=True)
+    render_started_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -108,9 +129,14 @@ class Report(models.Model):
                 name="one_draft_report_per_assessment",
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draft", finalised_at__isnull=True)
+                condition=models.Q(status__in=["draft", "finalising"], finalised_at__isnull=True)
                 | models.Q(status="final", finalised_at__isnull=False),
                 name="a_final_report_has_its_date",
+            ),
+            # Only a finalising version's documents are on their way.
+            models.CheckConstraint(
+                condition=models.Q(status="finalising") ^ models.Q(render_state=""),
+                name="only_a_finalising_report_renders",
             ),
         ]
 
@@ -123,6 +149,33 @@ class Report(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status == self.Status.FINAL
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_finalising(self) -> bool:
+        return self.status == self.Status.FINALISING
+
+    @property
+    def render_stalled(self) -> bool:
+        """A rendering started long ago and never finished: its worker died mid-way."""
+        return (
+            self.render_state == self.RenderState.RENDERING
+            and self.render_started_at is not None
+            and timezone.now() - self.render_started_at > RENDER_STALLED_AFTER
+        )
+
+    @property
+    def documents_state(self) -> str:
+        """Where the version's documents are, for the page: queued, rendering, ready or failed
+        (a stalled rendering has failed too)."""
+        if self.is_final:
+            return "ready"
+        if self.render_stalled:
+            return self.RenderState.FAILED.value
+        return self.render_state or "draft"
 
     @property
     def override(self) -> Override | None:
@@ -149,7 +202,7 @@ class Report(models.Model):
                 for s in self.next_steps.all()
             ),
             version=self.version,
-            final=self.is_final,
+            final=not self.is_draft,  # a finalising version reads as the final one it becomes
             dated=timezone.localdate(self.finalised_at if self.finalised_at else None),
         )
 
@@ -314,3 +367,22 @@ class Acceptance(models.Model):
 
     def __str__(self) -> str:
         return f"Acceptance by {self.name} of {self.report}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One running worker (`manage.py worker`), as it last said it was alive: the health check
+    reads these. A worker that stops cleanly removes its row; one that was killed leaves it,
+    ageing."""
+
+    name = models.CharField(max_length=120, unique=True, help_text="Host and process id.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    beat_at = models.DateTimeField(help_text="When its task runner was last seen running.")
+    restarts = models.PositiveIntegerField(
+        default=0, help_text="Task runners replaced so far, after their quota of tasks or a crash."
+    )
+
+    class Meta:
+        ordering = ["-beat_at"]
+
+    def __str__(self) -> str:
+        return self.name

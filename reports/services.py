@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -17,10 +18,13 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Field, Model, QuerySet
+from django.tasks.backends.dummy import DummyBackend
+from django.tasks.backends.immediate import ImmediateBackend
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
+from django_tasks_db.backend import DatabaseBackend
 
 from advisor.models import Assessment
 from advisor.scoring import APPROACH_LABELS, Approach
@@ -51,6 +55,10 @@ from reports.pdf import REPORT_TEMPLATE_VERSION, render_report_pdf
 
 logger = logging.getLogger(__name__)
 
+# Task backends whose queue commits with the transaction that enqueues (or that run nothing
+# elsewhere): see `_enqueue_render`.
+IN_TRANSACTION_QUEUES = (DatabaseBackend, ImmediateBackend, DummyBackend)
+
 MAX_SHARE_DAYS = 90
 # The audit trail notes one view per link and visitor in this time; the link counts them all.
 SHARE_VIEW_AUDIT_INTERVAL = timedelta(hours=1)
@@ -72,6 +80,18 @@ class ReportIsFinal(Exception):
         super().__init__(
             f"Version {report.version} is final and never changes; edit it to make version "
             f"{report.version + 1}."
+        )
+        self.report = report
+
+
+class ReportFinalising(ReportIsFinal):
+    """A finalising version no longer changes: its documents are being made."""
+
+    def __init__(self, report: Report) -> None:
+        Exception.__init__(
+            self,
+            f"Version {report.version} is being finalised and no longer changes. Once its "
+            f"documents are ready, edit it to make version {report.version + 1}.",
         )
         self.report = report
 
@@ -162,7 +182,7 @@ def report_context_for(
 
 def report_preview_context(report: Report, variant: str, by: User | None) -> dict[str, object]:
     """A version as its PDF reads: a final one as finalised, a draft as `by` would finalise it."""
-    prepared_by = report.finalised_by if report.is_final else by
+    prepared_by = by if report.is_draft else report.finalised_by
     return report_context_for(report.assessment, variant, prepared_by, edits=report.edits())
 
 
@@ -194,9 +214,12 @@ def report_draft(*, assessment: Assessment, by: User) -> Report:
         raise ValueError(f"{locked} is not submitted: it has no report")
     if draft := Report.objects.filter(assessment=locked, status=Report.Status.DRAFT).first():
         return draft
+    latest = Report.objects.filter(assessment=locked).order_by("-version").first()
+    if latest is not None and latest.is_finalising:
+        # The next version starts from this one's content once it is final.
+        raise ReportFinalising(latest)
     if locked.project.is_archived:
         raise ProjectArchived
-    latest = Report.objects.filter(assessment=locked).order_by("-version").first()
     report = Report.objects.create(
         assessment=locked,
         version=latest.version + 1 if latest else 1,
@@ -364,12 +387,18 @@ def _checked_edits(
     return edits
 
 
-def _locked_draft(report: Report) -> Report:
-    current = (
+def _locked_report(report: Report) -> Report:
+    return (
         Report.objects.select_for_update(of=("self",))
-        .select_related("assessment__project__client__organization")
+        .select_related("assessment__project__client__organization", "finalised_by")
         .get(pk=report.pk)
     )
+
+
+def _locked_draft(report: Report) -> Report:
+    current = _locked_report(report)
+    if current.is_finalising:
+        raise ReportFinalising(current)
     if current.is_final:
         raise ReportIsFinal(current)
     if current.assessment.project.is_archived:
@@ -477,7 +506,7 @@ class _Rendered:
     page_count: int | None  # Word lays out its own pages
 
 
-def _render(report: Report, variant: str, by: User) -> list[_Rendered]:
+def _render(report: Report, variant: str, by: User | None) -> list[_Rendered]:
     """The variant as a PDF and as a Word file, from one context, so they say the same."""
     context = report_context_for(report.assessment, variant, by, edits=report.edits())
     try:
@@ -494,36 +523,121 @@ def _render(report: Report, variant: str, by: User) -> list[_Rendered]:
     ]
 
 
+# A failed rendering is tried again after these many seconds, then given up ("failed").
+RENDER_RETRY_DELAYS = (10, 60)
+RENDER_ATTEMPTS = len(RENDER_RETRY_DELAYS) + 1
+
+
+def _enqueue_render(report: Report, *, delay_seconds: int = 0) -> None:
+    """Queue the rendering of the report's documents (by its primary key only).
+
+    A queue in this database (or the tests' immediate one) takes the job in the transaction
+    that marks the report queued: both are stored, or neither. A queue elsewhere (Redis) hears
+    of it once that transaction has committed, or its worker might look too early.
+    """
+    from reports.tasks import render_report  # the task calls back into this module
+
+    task = render_report
+    backend = task.get_backend()
+    if delay_seconds and backend.supports_defer:
+        task = task.using(run_after=timezone.now() + timedelta(seconds=delay_seconds))
+    if isinstance(backend, IN_TRANSACTION_QUEUES):
+        task.enqueue(report.pk)
+    else:
+        transaction.on_commit(partial(task.enqueue, report.pk))
+
+
 @transaction.atomic
 def report_finalise(*, report: Report, by: User) -> Report:
-    """Render both variants as PDF and Word files, store them and freeze the version for good.
+    """Freeze the draft and queue the rendering of its documents: a worker renders both
+    variants as PDF and Word files and stores them, and only then is the version final.
 
-    All or nothing: raises `ReportRenderError` if a rendering fails, `ReportIsFinal` if the
-    version already is, `ProjectArchived` if the project is archived; then nothing changes.
+    Finalising a version that is already finalising changes nothing and queues nothing (one
+    job per version). Raises `ReportIsFinal` if the version already is, `ProjectArchived` if
+    the project is archived; then nothing changes.
     """
-    current = _locked_draft(report)
-    current.status = Report.Status.FINAL
-    current.finalised_at = timezone.now()
+    current = _locked_report(report)
+    if current.is_finalising:
+        return current
+    if current.is_final:
+        raise ReportIsFinal(current)
+    if current.assessment.project.is_archived:
+        raise ProjectArchived
+    current.status = Report.Status.FINALISING
     current.finalised_by = by
-    rendered = [made for variant in Variant for made in _render(current, variant, by)]
-    files = []
+    current.render_state = Report.RenderState.QUEUED
+    current.render_attempts = 0
+    current.render_queued_at = timezone.now()
+    current.save()
+    _audit(current, by, AuditEvent.Action.FINALISING, f"version {current.version}")
+    _enqueue_render(current)
+    current.refresh_from_db()  # final already if the queue ran the job at once
+    return current
+
+
+@transaction.atomic
+def report_render_retry(*, report: Report, by: User) -> Report:
+    """Queue the documents of a finalising version again after its renderings failed (or its
+    worker died mid-way). A version queued or rendering already is left to it; a draft or a
+    final version raises `ValueError`, as it has nothing to retry."""
+    current = _locked_report(report)
+    if not current.is_finalising:
+        raise ValueError(f"{current} is not finalising: there is nothing to retry")
+    if current.render_state != Report.RenderState.FAILED and not current.render_stalled:
+        return current
+    current.render_state = Report.RenderState.QUEUED
+    current.render_attempts = 0
+    current.render_queued_at = timezone.now()
+    current.save()
+    _audit(current, by, AuditEvent.Action.RETRIED, f"version {current.version}")
+    _enqueue_render(current)
+    current.refresh_from_db()
+    return current
+
+
+def report_render(*, report_pk: int) -> str:
+    """Render and store a finalising version's documents, then make it final; what a worker
+    runs. Says what it did: "final", "retrying", "failed", or "skipped" when the version is
+    not waiting for its documents (another job has it, or it is final already).
+
+    Runs outside any transaction: the rendering holds no lock. The version is claimed first
+    (queued → rendering, so a second job for it does nothing); the files are stored, then the
+    version made final and the files recorded in one transaction. A failure is retried after
+    `RENDER_RETRY_DELAYS`, then the version says "failed" and waits for someone's retry.
+    """
+    now = timezone.now()
+    claimed = Report.objects.filter(
+        pk=report_pk,
+        status=Report.Status.FINALISING,
+        render_state=Report.RenderState.QUEUED,
+    ).update(
+        render_state=Report.RenderState.RENDERING,
+        render_attempts=F("render_attempts") + 1,
+        render_started_at=now,
+    )
+    if not claimed:
+        return "skipped"
+    report = Report.objects.select_related(
+        "assessment__project__client__organization", "finalised_by"
+    ).get(pk=report_pk)
+    # The documents read as the final version they are about to be, dated today.
+    report.status = Report.Status.FINAL
+    report.finalised_at = now
+    files: list[ReportFile] = []
     try:
-        for made in rendered:
-            stored = ReportFile(
-                report=current,
-                variant=made.variant,
-                format=made.format,
-                checksum=made.checksum,
-                size=len(made.content),
-                page_count=made.page_count,
-                template_version=REPORT_TEMPLATE_VERSION,
-            )
-            name = f"{made.checksum[:16]}.{made.format}"
-            stored.file.save(name, ContentFile(made.content), save=False)
-            files.append(stored)
+        by = report.finalised_by
+        rendered = [made for variant in Variant for made in _render(report, variant, by)]
+        files = [_stored_file(report, made) for made in rendered]
         with transaction.atomic():
+            current = _locked_report(report)
+            if not (current.is_finalising and current.render_state == Report.RenderState.RENDERING):
+                raise _NoLongerRendering
+            current.status = Report.Status.FINAL
+            current.finalised_at = now
+            current.render_state = ""
             current.save()
             for stored in files:
+                stored.report = current
                 stored.save()
             pages = ", ".join(
                 f"{stored.get_variant_display().lower()} {stored.page_count} "
@@ -532,11 +646,58 @@ def report_finalise(*, report: Report, by: User) -> Report:
                 if stored.page_count is not None
             )
             _audit(current, by, AuditEvent.Action.FINALISED, f"version {current.version}: {pages}")
+    except _NoLongerRendering:
+        _delete_files(files)
+        return "skipped"
+    except Exception:
+        logger.exception("Making the documents of report %s failed", report_pk)
+        _delete_files(files)
+        return _render_failed(report_pk)
     except BaseException:
-        for stored in files:
-            stored.file.delete(save=False)
+        _delete_files(files)
         raise
-    return current
+    return "final"
+
+
+class _NoLongerRendering(Exception):
+    """The version was retried or changed while this job rendered it: its result is dropped."""
+
+
+def _stored_file(report: Report, made: _Rendered) -> ReportFile:
+    """The file saved to the media storage, its record not yet saved."""
+    stored = ReportFile(
+        report=report,
+        variant=made.variant,
+        format=made.format,
+        checksum=made.checksum,
+        size=len(made.content),
+        page_count=made.page_count,
+        template_version=REPORT_TEMPLATE_VERSION,
+    )
+    stored.file.save(f"{made.checksum[:16]}.{made.format}", ContentFile(made.content), save=False)
+    return stored
+
+
+def _delete_files(files: Iterable[ReportFile]) -> None:
+    for stored in files:
+        stored.file.delete(save=False)
+
+
+@transaction.atomic
+def _render_failed(report_pk: int) -> str:
+    current = _locked_report(Report(pk=report_pk))
+    if not (current.is_finalising and current.render_state == Report.RenderState.RENDERING):
+        return "skipped"
+    if current.render_attempts < RENDER_ATTEMPTS:
+        current.render_state = Report.RenderState.QUEUED
+        current.save()
+        _enqueue_render(current, delay_seconds=RENDER_RETRY_DELAYS[current.render_attempts - 1])
+        return "retrying"
+    current.render_state = Report.RenderState.FAILED
+    current.save()
+    attempts = f"{current.render_attempts} attempt{'s' if current.render_attempts != 1 else ''}"
+    _audit(current, None, AuditEvent.Action.FAILED, f"version {current.version}, {attempts}")
+    return "failed"
 
 
 @transaction.atomic
@@ -728,15 +889,15 @@ def share_link_email(
     to, name, subject, message = _checked_share_email(
         to=to, name=name, subject=subject, message=message
     )
-    organization = _organization(link.report)
+    agency = single_line(_organization(link.report).name)
     context = {
         "message": message.replace("\r\n", "\n").strip(),
         "url": base_url.rstrip("/") + link.get_absolute_url(),
         "expires_at": link.expires_at,
-        "organization": single_line(organization.name),
+        "organization": agency,
     }
     # The client sees the agency as the sender, from the deployment's address.
-    sender = formataddr((context["organization"], parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+    sender = formataddr((agency, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
     email = EmailMessage(
         subject=subject,
         body=render_to_string("reports/email/share_link.txt", context),

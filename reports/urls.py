@@ -15,6 +15,8 @@ urlpatterns = [
     ),
     # A download link from before reports had versions (one PDF per report).
     path("reports/<int:pk>/download/", views.report_download_moved, name="download_moved"),
+    path("reports/<int:pk>/status/", views.report_status, name="status"),
+    path("reports/<int:pk>/retry/", views.report_render_retry, name="retry"),
     path("reports/<int:pk>/share/", views.share_link_create, name="share"),
     path("reports/links/<int:pk>/revoke/", views.share_link_revoke, name="revoke"),
     path("reports/<int:pk>/email/", views.share_link_email, name="email"),

@@ -5,7 +5,14 @@ from typing import Any
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -37,6 +44,13 @@ type View = Callable[..., HttpResponseBase]
 ACCEPTANCE_MAX_BYTES = 4096
 
 ARCHIVED = "This project is archived: restore it to change or finalise its reports."
+# What the page says of a finalising version's documents, as they move on.
+DOCUMENTS_STATES = {
+    "queued": "Waiting for a worker to make the documents.",
+    "rendering": "Making the PDF and Word documents.",
+    "ready": "The documents are ready.",
+    "failed": "The documents could not be made.",
+}
 
 
 def _submitted_assessment(request: OrganizationRequest, project_pk: int, pk: int) -> Assessment:
@@ -97,6 +111,9 @@ def report_draft(request: OrganizationRequest, project_pk: int, pk: int) -> Http
     latest = assessment.reports.order_by("-version").first()
     try:
         draft = services.report_draft(assessment=assessment, by=request.user)
+    except services.ReportFinalising as finalising:
+        messages.error(request, str(finalising))
+        return redirect(finalising.report)
     except ProjectArchived:
         messages.error(request, ARCHIVED)
         return redirect(latest or assessment.url("report"))
@@ -193,9 +210,14 @@ def _edited(
 def report_detail(request: OrganizationRequest, pk: int) -> HttpResponse:
     """A final version's files and share links, or a draft's editor."""
     report = _report(request, pk)
-    if report.is_final:
+    if not report.is_draft:
         if request.method == "POST":
-            messages.error(request, str(services.ReportIsFinal(report)))
+            refused = (
+                services.ReportFinalising(report)
+                if report.is_finalising
+                else services.ReportIsFinal(report)
+            )
+            messages.error(request, str(refused))
             return redirect(report)
         return _final_page(request, report)
     data = request.POST if request.method == "POST" else None
@@ -231,18 +253,18 @@ def _after_saving(request: OrganizationRequest, report: Report, action: str) -> 
     if action != "finalise":
         messages.success(request, f"Draft of version {report.version} saved.")
         return redirect(report)
-    try:
-        services.report_finalise(report=report, by=request.user)
-    except services.ReportRenderError:
-        messages.error(
+    finalising = services.report_finalise(report=report, by=request.user)
+    if finalising.is_final:  # a queue that runs at once (tests, `manage.py` scripts)
+        messages.success(
             request,
-            "The PDF could not be generated. Your edits are saved and the report is still a "
-            "draft; please try to finalise it again in a moment.",
+            f"Version {report.version} is final: its documents are stored and never change.",
         )
-        return redirect(report)
-    messages.success(
-        request, f"Version {report.version} is final: its documents are stored and never change."
-    )
+    else:
+        messages.success(
+            request,
+            f"Version {report.version} is being finalised: its documents are being made. This "
+            "page shows when they are ready; you may leave it and come back.",
+        )
     return redirect(report)
 
 
@@ -292,8 +314,29 @@ def _final_page(
         ).first(),
         "form": ShareLinkForm(variants=[f.variant for f in report.files.all()]),
         "email_form": email_form if emailable else None,
+        "documents_label": DOCUMENTS_STATES.get(report.documents_state, ""),
     }
     return render(request, "reports/detail.html", context, status=status)
+
+
+@require_GET
+def report_status(request: OrganizationRequest, pk: int) -> JsonResponse:
+    """Where the version's documents are, for its page to follow while a worker makes them."""
+    report = _report(request, pk)
+    state = report.documents_state
+    response = JsonResponse({"state": state, "label": DOCUMENTS_STATES.get(state, "")})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def report_render_retry(request: OrganizationRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    if not report.is_finalising:
+        return redirect(report)
+    services.report_render_retry(report=report, by=request.user)
+    messages.success(request, f"The documents of version {report.version} are queued again.")
+    return redirect(report)
 
 
 @require_GET

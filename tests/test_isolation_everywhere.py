@@ -83,6 +83,8 @@ def kwargs_for(name: str, params: list[str], objects: dict) -> dict[str, object]
         ("reports", "download"): "report",
         ("reports", "preview"): "report",
         ("reports", "share"): "report",
+        ("reports", "status"): "report",
+        ("reports", "retry"): "report",
     }
     kind = next(
         (v for (a, prefix), v in subject.items() if a == app and view.startswith(prefix)),
@@ -122,6 +124,8 @@ def test_every_object_url_of_another_organization_is_404(
         "reports:download",
         "reports:preview",
         "reports:detail",
+        "reports:status",
+        "reports:retry",
         "advisor:report",
         "advisor:report_draft",
         "advisor:export",

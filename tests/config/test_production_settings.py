@@ -14,7 +14,14 @@ from config.serving import refuse_development_secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a fresh shell gives: none of the app's own settings in the environment.
-APP_VARIABLES = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "SECURE_PROXY_SSL_HEADER"}
+APP_VARIABLES = {
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "SECURE_PROXY_SSL_HEADER",
+    "S3_BUCKET",
+    "TASKS_BACKEND",
+}
 
 
 def python(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -81,3 +88,36 @@ def test_the_proxy_header_is_trusted_only_when_configured(
     finally:
         monkeypatch.undo()
         importlib.reload(module)
+
+
+STORAGE_AND_QUEUE = (
+    "import django; django.setup()\n"
+    "from django.core.files.storage import storages\n"
+    "from django.tasks import task_backends\n"
+    "s, q = storages['default'], task_backends['default']\n"
+    "print(type(s).__name__, getattr(s, 'bucket_name', s.location), "
+    "getattr(s, 'endpoint_url', '-'), type(q).__name__)"
+)
+
+
+def test_media_go_to_the_local_disk_and_tasks_to_the_database_queue_by_default() -> None:
+    shown = python("-c", STORAGE_AND_QUEUE, DEBUG="1", MEDIA_ROOT="/srv/media")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == ["FileSystemStorage", "/srv/media", "-", "DatabaseBackend"]
+
+
+def test_a_bucket_in_the_environment_puts_the_media_in_object_storage() -> None:
+    shown = python(
+        "-c",
+        STORAGE_AND_QUEUE,
+        DEBUG="1",
+        S3_BUCKET="advisor-media",
+        S3_ENDPOINT_URL="https://objects.example",
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == [
+        "S3Storage",
+        "advisor-media",
+        "https://objects.example",
+        "DatabaseBackend",
+    ]

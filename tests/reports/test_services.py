@@ -15,20 +15,23 @@ from advisor.services import ProjectArchived
 from projects.models import AuditEvent
 from projects.services import project_archive
 from reports.content import NextStepItem, Override, ReportEdits, Section
-from reports.models import NextStep, Report, ReportFile, ShareLink
+from reports.models import RENDER_STALLED_AFTER, NextStep, Report, ReportFile, ShareLink
 from reports.pdf import REPORT_TEMPLATE_VERSION
 from reports.services import (
+    RENDER_ATTEMPTS,
     InvalidReportEdits,
+    ReportFinalising,
     ReportIsFinal,
     ReportNotShareable,
-    ReportRenderError,
     StaleReport,
     report_draft,
     report_finalise,
+    report_render_retry,
     report_update,
     share_link_create,
     share_link_revoke,
 )
+from reports.tasks import render_report
 from tests.personas import Agency
 from tests.reports.conftest import PdfStandIn
 
@@ -300,26 +303,112 @@ def vars_of(edits: ReportEdits) -> dict[str, Any]:
     return {name: getattr(edits, name) for name in ReportEdits.__dataclass_fields__}
 
 
-def test_a_failed_rendering_stores_nothing_and_leaves_the_draft(
+def test_a_rendering_that_keeps_failing_is_retried_then_says_failed_and_stores_nothing(
     acme: Agency, acme_result: Assessment, stand_in_pdf: PdfStandIn, monkeypatch, tmp_path: Path
 ) -> None:
     by = acme.admin.user
     draft = edit(report_draft(assessment=acme_result, by=by), by)
-    before = list(Report.objects.values())
+    calls: list[str] = []
 
     def second_fails(context: dict[str, Any]):
+        calls.append(context["variant"])
         if context["variant"] == "full":
             raise OSError("pango crashed")
         return stand_in_pdf(context)
 
     monkeypatch.setattr("reports.services.render_report_pdf", second_fails)
-    with pytest.raises(ReportRenderError, match="pango crashed"):
-        report_finalise(report=draft, by=by)
+    failed = report_finalise(report=draft, by=by)
 
-    assert list(Report.objects.values()) == before
+    # Each attempt rendered the executive summary, then failed on the full report.
+    assert calls == ["executive", "full"] * RENDER_ATTEMPTS
+    assert (failed.status, failed.render_state, failed.render_attempts) == (
+        "finalising",
+        "failed",
+        RENDER_ATTEMPTS,
+    )
+    assert failed.documents_state == "failed"
+    assert (failed.cover_note, failed.finalised_at) == (EDITS["cover_note"], None)
     assert not ReportFile.objects.exists()
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
     assert not events(AuditEvent.Action.FINALISED)
+    assert [e.detail for e in events(AuditEvent.Action.FAILED)] == [
+        f"version 1, {RENDER_ATTEMPTS} attempts"
+    ]
+    # It takes no edits meanwhile, nor a share link, nor a next version.
+    with pytest.raises(ReportFinalising, match="is being finalised"):
+        edit(failed, by, cover_note="Changed")
+    with pytest.raises(ReportNotShareable):
+        share_link_create(report=failed, variant="full", days=7, by=by)
+    with pytest.raises(ReportFinalising):
+        report_draft(assessment=acme_result, by=by)
+
+    # Once rendering works again, the retry makes it final with its four files.
+    monkeypatch.setattr("reports.services.render_report_pdf", stand_in_pdf)
+    final = report_render_retry(report=failed, by=by)
+
+    assert (final.status, final.render_state) == ("final", "")
+    assert final.finalised_at is not None
+    assert final.files.count() == 4
+    assert [e.actor for e in events(AuditEvent.Action.RETRIED)] == [by]
+    assert [e.actor for e in events(AuditEvent.Action.FINALISED)] == [by]
+
+
+def test_finalising_twice_is_one_job_and_a_stale_job_does_nothing(
+    acme: Agency, acme_result: Assessment, stand_in_pdf: PdfStandIn, settings
+) -> None:
+    # A queue that only keeps the jobs: the version waits, as it would for a busy worker.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    by = acme.admin.user
+    draft = report_draft(assessment=acme_result, by=by)
+    queued = report_finalise(report=draft, by=by)
+    again = report_finalise(report=draft, by=by)
+
+    assert (again.status, again.render_state, again.documents_state) == (
+        "finalising",
+        "queued",
+        "queued",
+    )
+    assert [r.args for r in default_task_backend.results] == [[queued.pk]]
+    assert [e.detail for e in events(AuditEvent.Action.FINALISING)] == ["version 1"]
+    # Not failed: a retry leaves a queued version to its job.
+    assert report_render_retry(report=queued, by=by).render_attempts == 0
+    assert len(default_task_backend.results) == 1
+
+    # The worker runs it; a second run of the same job (or a duplicate) finds nothing to do.
+    assert render_report.call(queued.pk) == "final"
+    assert render_report.call(queued.pk) == "skipped"
+    queued.refresh_from_db()
+    assert queued.is_final
+    assert queued.files.count() == 4
+    assert len(stand_in_pdf.contexts) == 2
+    with pytest.raises(ValueError, match="nothing to retry"):
+        report_render_retry(report=queued, by=by)
+
+
+def test_a_rendering_whose_worker_died_may_be_retried_later(
+    acme: Agency, acme_result: Assessment, stand_in_pdf: PdfStandIn, settings
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    by = acme.admin.user
+    report = report_finalise(report=report_draft(assessment=acme_result, by=by), by=by)
+    # A worker claimed it, then died mid-way: the version stays "rendering".
+    Report.objects.filter(pk=report.pk).update(
+        render_state="rendering", render_started_at=timezone.now() - timedelta(minutes=3)
+    )
+    report.refresh_from_db()
+    assert report.documents_state == "rendering"
+    assert report_render_retry(report=report, by=by).render_state == "rendering"
+
+    Report.objects.filter(pk=report.pk).update(
+        render_started_at=timezone.now() - RENDER_STALLED_AFTER - timedelta(seconds=1)
+    )
+    report.refresh_from_db()
+    assert report.documents_state == "failed"
+    retried = report_render_retry(report=report, by=by)
+    assert (retried.render_state, retried.render_attempts) == ("queued", 0)
+    assert render_report.call(report.pk) == "final"
 
 
 def test_an_archived_project_gets_no_new_or_changed_report_but_keeps_its_finals(

@@ -16,6 +16,7 @@ from projects.services import project_archive
 from reports.content import HIDEABLE_SECTIONS, SECTION_TITLES, Section
 from reports.models import Report, ReportFile, ShareLink
 from reports.services import report_draft, report_finalise
+from reports.tasks import render_report
 from tests.personas import Agency, submit
 from tests.reports.conftest import PdfStandIn
 from tests.reports.editor import editor_post
@@ -248,7 +249,7 @@ def test_edit_after_final_makes_version_2_from_its_content_and_lists_both(
     assert alice.get(assessment.url("report"))["Location"] == second.get_absolute_url()
 
 
-def test_a_failed_finalise_keeps_the_edits_in_the_draft_and_says_so(
+def test_a_failed_finalise_keeps_the_edits_says_so_and_offers_a_retry(
     alice: HttpClient, draft: Report
 ) -> None:
     with mock.patch("reports.services.render_report_pdf", side_effect=OSError("pango crashed")):
@@ -256,10 +257,64 @@ def test_a_failed_finalise_keeps_the_edits_in_the_draft_and_says_so(
             draft.get_absolute_url(), editor_post(**GOOD, action="finalise"), follow=True
         )
 
-    assert "Your edits are saved and the report is still a draft" in text(response)
+    page = text(response)
+    assert "The documents of this version could not be made, after 3 attempts" in page
+    assert "Retry" in page
+    assert "Create share link" not in page
     draft.refresh_from_db()
-    assert (draft.status, draft.cover_note) == ("draft", GOOD["cover_note"])
+    assert (draft.status, draft.render_state, draft.cover_note) == (
+        "finalising",
+        "failed",
+        GOOD["cover_note"],
+    )
     assert not ReportFile.objects.exists()
+    status = alice.get(reverse("reports:status", args=[draft.pk]))
+    assert status.json() == {"state": "failed", "label": "The documents could not be made."}
+    # Edits are refused while it is finalising, and nothing changes.
+    refused = alice.post(draft.get_absolute_url(), editor_post(cover_note="Changed"), follow=True)
+    assert "Version 1 is being finalised and no longer changes" in text(refused)
+
+    retried = alice.post(reverse("reports:retry", args=[draft.pk]), follow=True)
+
+    assert "The documents of version 1 are queued again." in text(retried)
+    draft.refresh_from_db()
+    assert draft.is_final
+    assert draft.files.count() == 4
+    assert "Create share link" in text(retried)
+    status = alice.get(reverse("reports:status", args=[draft.pk]))
+    assert status.json() == {"state": "ready", "label": "The documents are ready."}
+
+
+def test_a_version_waiting_for_a_worker_says_so_and_follows_its_status(
+    alice: HttpClient, draft: Report, stand_in_pdf: PdfStandIn, settings
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    response = alice.post(draft.get_absolute_url(), editor_post(**GOOD, action="finalise"))
+    page = alice.get(response["Location"])
+
+    assert "Version 1 is being finalised: its documents are being made." in text(page)
+    assert "Waiting for a worker to make the documents." in text(page)
+    assert "js/report-status.js" in page.content.decode()
+    assert "Create share link" not in text(page)
+    assert alice.get(reverse("reports:status", args=[draft.pk])).json()["state"] == "queued"
+    # Nothing to retry while it waits: the button is not there and a post changes nothing.
+    assert "Retry" not in text(page)
+    alice.post(reverse("reports:retry", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert (draft.render_state, draft.render_attempts) == ("queued", 0)
+
+    render_report.call(draft.pk)
+
+    assert alice.get(reverse("reports:status", args=[draft.pk])).json()["state"] == "ready"
+    assert "Create share link" in text(alice.get(draft.get_absolute_url()))
+
+
+def test_another_organization_cannot_see_the_status_or_retry(
+    alice: HttpClient, draft: Report, globex: Agency
+) -> None:
+    bob = globex.http()
+    assert bob.get(reverse("reports:status", args=[draft.pk])).status_code == 404
+    assert bob.post(reverse("reports:retry", args=[draft.pk])).status_code == 404
 
 
 def test_a_share_link_opens_its_pdf_until_a_later_version_replaces_it(
