@@ -122,6 +122,11 @@ def evidence_for_report(assessment: Assessment) -> dict[str, Any] | None:
         return None
     verdict = outcome["verdict"]
     n_cases = verdict["n_cases"]
+    pairs = comparison_pairs(pilot, limit=REPORT_TEXT_CHARS)
+    metrics = [
+        {**texts, "p_text": _p_text(texts["p_value"])}
+        for texts in (metric_texts(m, n_cases=n_cases) for m in verdict["metrics"])
+    ]
     return {
         "verdict": verdict["verdict"],
         "verdict_label": VERDICT_LABELS[Verdict(verdict["verdict"])],
@@ -132,10 +137,18 @@ def evidence_for_report(assessment: Assessment) -> dict[str, Any] | None:
         "held_out_drawn": pilot.held_out_drawn,
         "held_out_confirmed": pilot.held_out_confirmed,
         "more_cases": verdict["more_cases"],
-        "metrics": [metric_texts(m, n_cases=n_cases) for m in verdict["metrics"]],
+        "metrics": metrics,
         "reasons": verdict["reasons"][1:],
-        "pairs": comparison_pairs(pilot, limit=REPORT_TEXT_CHARS),
+        "pairs": pairs,
+        "shortened": any(pair.shortened for pair in pairs),
     }
+
+
+def _p_text(p_value: str) -> str:
+    """ "p < 0.001", "p = 0.021"; empty for metrics without McNemar's test."""
+    if not p_value:
+        return ""
+    return f"p {p_value}" if p_value.startswith("<") else f"p = {p_value}"
 
 
 _SUMMARY: Final = {
