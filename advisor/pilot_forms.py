@@ -77,7 +77,7 @@ class PilotForm(forms.Form):
         label="The client's JSON schema (optional)",
         max_length=MAX_SCHEMA_CHARS,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control font-monospace"}),
         validators=[MULTI_LINE],
         help_text="For a format gap, the eval kit checks every output against it.",
     )

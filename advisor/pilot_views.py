@@ -156,7 +156,7 @@ def pilot_import(request: OrganizationRequest, project_pk: int, pk: int) -> Http
     verdict = imported.verdict or {}
     messages.success(
         request,
-        f"Results imported: {verdict.get('n_cases', 0):,} cases. Nothing earlier was kept.",
+        f"Results imported: {verdict.get('n_cases', 0):,} cases. They replace any imported before.",
     )
     return redirect(assessment.url("pilot"))
 
