@@ -87,6 +87,14 @@ def outcome_of(assessment: Assessment, pilot: Pilot | None = None) -> PilotOutco
     return outcome_after_pilot(assessment.result, cast("PilotVerdictDict", pilot.verdict))
 
 
+def recommended_approach(assessment: Assessment) -> Approach:
+    """The approach the assessment recommends: its pilot's outcome's, once it has results,
+    else the submitted recommendation's."""
+    outcome = outcome_of(assessment)
+    source = outcome if outcome is not None else assessment.result
+    return Approach(source["primary_approach"])
+
+
 def _pilot(assessment: Assessment) -> Pilot | None:
     # An assessment that is not stored (the render_report command) has no pilot: no query.
     return None if assessment.pk is None else pilot_of(assessment)

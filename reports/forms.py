@@ -5,7 +5,8 @@ from typing import Any, cast
 from django import forms
 from django.forms.boundfield import BoundField
 
-from advisor.scoring import APPROACH_LABELS, Approach
+from advisor.evidence import recommended_approach
+from advisor.scoring import APPROACH_LABELS
 from projects.forms import ComposedCharField
 from projects.validators import MULTI_LINE, ONE_LINE
 from reports.content import HIDEABLE_SECTIONS, SECTION_TITLES, NextStepItem, Section
@@ -61,7 +62,7 @@ class ReportEditForm(forms.Form):
 
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        primary = Approach(report.assessment.result["primary_approach"])
+        primary = recommended_approach(report.assessment)  # after a pilot, its evidence's
         cast(forms.ChoiceField, self.fields["override_approach"]).choices = [
             ("", f"No override: keep {APPROACH_LABELS[primary]}"),
             *((a.value, label) for a, label in APPROACH_LABELS.items() if a != primary),

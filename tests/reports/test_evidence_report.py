@@ -12,6 +12,8 @@ from advisor.scoring.evidence import parse_target
 from advisor.scoring.examples import EXAMPLE_PROJECTS
 from reports.content import SECTION_TITLES, ReportEdits, Section
 from reports.docx import render_report_docx
+from reports.forms import ReportEditForm
+from reports.services import InvalidReportEdits, report_draft, report_update
 from tests.personas import Agency
 from tests.reports.client_text import context, internal_words, submitted
 from tests.reports.test_docx import opened, read_docx
@@ -69,7 +71,8 @@ def test_the_full_report_gives_the_evidence_after_the_recommendation(acme: Agenc
 def test_the_executive_summary_mentions_the_evidence_in_a_sentence(acme: Agency) -> None:
     text = pdf_text(context(piloted(acme), "executive"))
 
-    assert "+5.5 to +15.0 points" not in text  # the numbers are the full report's
+    assert "95 % RANGE" not in text  # the table is the full report's
+    assert "EXAMPLE 1" not in text
     assert (
         "Evidence from the pilot. In a pilot on 200 held-out test cases, the fine-tuned model "
         "did clearly better than the best prompt where prompting fell short" in text
@@ -84,7 +87,11 @@ def test_a_hidden_evidence_section_is_not_printed(acme: Agency) -> None:
     for variant in ("full", "executive"):
         text = pdf_text(context(assessment, variant, edits))
         assert TITLE not in text
-        assert "+5.5 to +15.0 points" not in text
+        assert "95 % RANGE" not in text
+        assert "EXAMPLE 1" not in text
+        assert "In a pilot on 200 held-out test cases" not in text
+        # The recommendation still follows the evidence, and says why.
+        assert "Adopt the fine-tuned model: on the same 200 held-out cases" in text
 
 
 @pytest.mark.django_db
@@ -136,3 +143,26 @@ def test_the_word_file_carries_the_same_evidence(acme: Agency) -> None:
     pair_tables = [table for table in word.tables if table and table[0][0].startswith("Example")]
     assert [table[0][0] for table in pair_tables] == ["Example 1", "Example 2"]
     assert pair_tables[0][2] == ["Prompting", "Fine-tuned model"]
+
+
+@pytest.mark.django_db
+def test_after_a_pilot_the_editor_overrides_the_evidences_recommendation(acme: Agency) -> None:
+    assessment = piloted(acme, "win_with_regression.json")  # keep prompting
+    by = acme.admin.user
+    report = report_draft(assessment=assessment, by=by)
+    edit = {
+        "report": report,
+        "by": by,
+        "recipient": "",
+        "cover_note": "",
+        "notes": {},
+        "hidden": [],
+        "override_rationale": "The client wants it.",
+        "next_steps": (),
+    }
+
+    with pytest.raises(InvalidReportEdits) as refused:
+        report_update(**edit, override_approach="system_prompt")
+    assert "System-prompt engineering is already the recommendation" in str(refused.value.errors)
+    assert "No override: keep System-prompt engineering" in str(ReportEditForm(report=report))
+    report_update(**edit, override_approach="adapter")  # back to the pilot's tuned model
