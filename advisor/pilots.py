@@ -272,8 +272,10 @@ def stored_results(pilot: Pilot) -> EvalResults:
             record["input"] = output.case.input
         if output.output:
             record["output"] = output.output
-        for name, value in output.values.items():
-            record[name] = bool(value) if kinds.get(name) == MetricKind.PASS_FAIL else value
+        # In the file's order: PostgreSQL's jsonb keeps an object's keys in an order of its own.
+        for name, kind in kinds.items():
+            value = output.values.get(name)
+            record[name] = bool(value) if kind == MetricKind.PASS_FAIL else value
         records.append(record)
     return results_from_records(records)
 
