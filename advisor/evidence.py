@@ -6,6 +6,7 @@ client's side names no labels from the results file: "prompting" and "the fine-t
 and the picked cases as examples 1, 2...
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
@@ -41,6 +42,15 @@ def _shortened(text: str, limit: int) -> tuple[str, bool]:
     return text[:limit].rstrip() + " …", True
 
 
+# promptfoo's test variables reach an input as "invoice_text: ..." lines: the client reads
+# "Invoice text: ...".
+_VARIABLE_LINE: Final = re.compile(r"^([a-z][a-z0-9]*(?:_[a-z0-9]+)+): ", re.MULTILINE)
+
+
+def _readable_input(text: str) -> str:
+    return _VARIABLE_LINE.sub(lambda m: m[1].replace("_", " ").capitalize() + ": ", text)
+
+
 def comparison_pairs(pilot: Pilot, *, limit: int) -> list[ComparedPair]:
     """The picked cases in the consultant's order, each with both approaches' outputs."""
     picked = list(pilot.comparison_case_ids)
@@ -61,7 +71,7 @@ def comparison_pairs(pilot: Pilot, *, limit: int) -> list[ComparedPair]:
         texts = [
             _shortened(text, limit)
             for text in (
-                baseline.case.input,
+                _readable_input(baseline.case.input),
                 baseline.output,
                 found[pilot.candidate_approach].output,
             )

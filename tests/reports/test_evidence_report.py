@@ -166,3 +166,13 @@ def test_after_a_pilot_the_editor_overrides_the_evidences_recommendation(acme: A
     assert "System-prompt engineering is already the recommendation" in str(refused.value.errors)
     assert "No override: keep System-prompt engineering" in str(ReportEditForm(report=report))
     report_update(**edit, override_approach="adapter")  # back to the pilot's tuned model
+
+
+@pytest.mark.django_db
+def test_the_pairs_name_promptfoos_variables_in_words(acme: Agency) -> None:
+    assessment = piloted(acme, "win_with_regression.json")
+
+    [first, _] = evidence_for_report(assessment)["pairs"]  # type: ignore[index]
+
+    assert first.input.startswith("Invoice text: ")
+    assert "invoice_text" not in first.input
