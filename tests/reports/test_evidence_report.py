@@ -164,7 +164,10 @@ def test_after_a_pilot_the_editor_overrides_the_evidences_recommendation(acme: A
     with pytest.raises(InvalidReportEdits) as refused:
         report_update(**edit, override_approach="system_prompt")
     assert "System-prompt engineering is already the recommendation" in str(refused.value.errors)
-    assert "No override: keep System-prompt engineering" in str(ReportEditForm(report=report))
+    editor = str(ReportEditForm(report=report))
+    assert "No override: keep System-prompt engineering" in editor
+    assert f"Your commentary on “{TITLE}”" in editor  # with results, a section to comment on
+    assert 'name="hide_evidence"' in editor
     report_update(**edit, override_approach="adapter")  # back to the pilot's tuned model
 
 
