@@ -246,3 +246,105 @@ class RateCard(models.Model):
         for day, values in sorted(by_day.items(), key=lambda item: item[0] or ""):
             figures = figures.with_overrides(values, source=source, as_of=day)
         return figures
+
+
+class PilotQuerySet(models.QuerySet["Pilot"]):
+    def for_organization(self, organization: Organization) -> PilotQuerySet:
+        return self.filter(assessment__project__client__organization=organization)
+
+
+class Pilot(models.Model):
+    """The pilot of step four after a "pilot fine-tuning" recommendation: the held-out test set,
+    the metrics prompting fell short on with their targets, and the results as imported.
+
+    The results live in `PilotCase` (one per held-out case, with its input) and `PilotOutput`
+    (one per case and approach: the output and each metric's value). `verdict` is the engine's
+    verdict on them (`PilotVerdictDict`), computed by the service that imports them.
+    """
+
+    assessment = models.OneToOneField(
+        "advisor.Assessment", on_delete=models.CASCADE, related_name="pilot"
+    )
+    # The held-out test set, as the consultant describes it.
+    held_out_size = models.PositiveIntegerField()
+    held_out_drawn = models.TextField(help_text="How the held-out cases were drawn.")
+    held_out_confirmed = models.BooleanField(
+        default=False, help_text="Confirmed absent from the tuned model's training data."
+    )
+    # Metric names as the results file names them.
+    fell_short = models.JSONField(default=list, blank=True)
+    # [{"metric": "format_compliance", "comparison": ">=", "value": 0.95}, ...]
+    targets = models.JSONField(default=list, blank=True)
+    # The client's JSON schema, for the eval kit's `is-json` assert on a format gap.
+    output_schema = models.JSONField(null=True, blank=True)
+
+    # The imported results: which approach is which, where they came from, the verdict.
+    baseline_approach = models.CharField(max_length=200, blank=True)
+    candidate_approach = models.CharField(max_length=200, blank=True)
+    approaches = models.JSONField(default=list, blank=True)  # every approach, in file order
+    metrics = models.JSONField(default=list, blank=True)  # [{"name": ..., "kind": ...}]
+    results_filename = models.CharField(max_length=200, blank=True)
+    results_format = models.CharField(max_length=10, blank=True)
+    results_notes = models.JSONField(default=list, blank=True)
+    # Bumped on every import: what refers to one import's outputs can tell it is replaced.
+    results_version = models.PositiveIntegerField(default=0)
+    results_imported_at = models.DateTimeField(null=True, blank=True)
+    results_imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verdict = models.JSONField(null=True, blank=True)
+    # Case ids the consultant picked for the side-by-side comparison, in their order.
+    comparison_case_ids = models.JSONField(default=list, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PilotQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Pilot of assessment {self.assessment.number} of {self.assessment.project}"
+
+    @property
+    def has_results(self) -> bool:
+        return self.verdict is not None
+
+
+class PilotCase(models.Model):
+    """One held-out test case of a pilot's imported results, with its input (if the file gave
+    one); its outputs are one `PilotOutput` per approach."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="cases")
+    case_id = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(help_text="Its place in the results file, from 0.")
+    input = models.TextField(blank=True)  # "" when the file gave none (an input is never empty)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "case_id"], name="unique_case_per_pilot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.case_id}"
+
+
+class PilotOutput(models.Model):
+    """One case under one approach: the output and the value of every metric (pass/fail as 1.0
+    or 0.0), as imported."""
+
+    case = models.ForeignKey(PilotCase, on_delete=models.CASCADE, related_name="outputs")
+    approach = models.CharField(max_length=200)
+    output = models.TextField(blank=True)  # "" when the file gave none
+    values = models.JSONField(default=dict)  # {metric name: float}
+
+    class Meta:
+        ordering = ["case__position", "approach"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "approach"], name="unique_output_per_approach"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} under {self.approach}"

@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from advisor import questionnaire, services
+from advisor import pilots, questionnaire, services
+from advisor.evidence import evidence_panel
 from advisor.forms import ImportForm, RateCardForm, StepForm
 from advisor.models import Assessment, RateCard
 from advisor.presentation import answer_rows, comparison, result_context
@@ -193,7 +194,20 @@ def assessment_result(request: OrganizationRequest, project_pk: int, pk: int) ->
         "project": assessment.project,
         **result_context(assessment, accent=request.membership.organization.brand_color),
         "sections": answer_rows(assessment, currency=assessment.currency),
+        "pilot_offered": pilots.pilot_offered(assessment),
     }
+    pilot = pilots.pilot_of(assessment)
+    if pilot is not None and pilot.has_results:
+        # The outcome follows the evidence; the recommendation as submitted is said beside it.
+        evidence = evidence_panel(pilot)
+        context |= {
+            "evidence": evidence,
+            "submitted_headline": context["headline"],
+            "headline": evidence["headline"],
+            "stage_label": evidence["stage_label"],
+            "primary_label": evidence["primary_label"],
+        }
+    context["pilot"] = pilot
     return render(request, "advisor/result.html", context)
 
 

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from advisor import pilot_views as pilot
 from advisor import views as advisor
 from config.health import healthz
 from projects.views import LoginView
@@ -25,6 +26,10 @@ assessment_urls = (
             reports.report_preview,
             name="report_preview",
         ),
+        path("<int:pk>/pilot/", pilot.pilot_page, name="pilot"),
+        path("<int:pk>/pilot/import/", pilot.pilot_import, name="pilot_import"),
+        path("<int:pk>/pilot/compare/", pilot.pilot_compare, name="pilot_compare"),
+        path("<int:pk>/pilot/kit/", pilot.pilot_kit, name="pilot_kit"),
         # Last: any other slug is a step of the questionnaire.
         path("<int:pk>/<slug:step>/", advisor.assessment_step, name="step"),
     ],

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from advisor import questionnaire
 from advisor.charts import valid_accent
+from advisor.evidence import evidence_for_report, outcome_of
 from advisor.models import Assessment
 from advisor.presentation import (
     answer_rows,
@@ -33,6 +34,7 @@ from advisor.scoring import (
     Stage,
 )
 from advisor.scoring.answers import TRAFFIC_ANSWERS
+from advisor.scoring.contract import PilotOutcomeDict
 from advisor.scoring.labels import BLOCKER_ACTIONS
 from advisor.scoring.outcomes import PROMPTING_APPROACHES
 from advisor.scoring.prices import OVERRIDE_SOURCE, RATE_CARD_SOURCE
@@ -46,6 +48,7 @@ class Section(StrEnum):
     and hide any but the summary."""
 
     SUMMARY = "summary"
+    EVIDENCE = "evidence"  # printed only when the assessment's pilot has results
     USE_CASE = "use_case"
     SPECTRUM = "spectrum"
     WHY = "why"
@@ -61,6 +64,7 @@ class Section(StrEnum):
 
 SECTION_TITLES: Final[Mapping[Section, str]] = {
     Section.SUMMARY: "Our recommendation",
+    Section.EVIDENCE: "Evidence from the pilot",
     Section.USE_CASE: "What you asked us",
     Section.SPECTRUM: "Where this project sits",
     Section.WHY: "Why we recommend it",
@@ -133,7 +137,14 @@ PREREQUISITES: Final[Mapping[Blocker, tuple[str, tuple[str, ...]]]] = {
     Blocker.NO_TIME_FOR_PILOT: ("Time for a pilot before launch", ()),
 }
 
-TUNING_STAGES: Final = frozenset({Stage.PILOT_FINE_TUNING, Stage.MEET_PREREQUISITES})
+TUNING_STAGES: Final = frozenset(
+    {
+        Stage.PILOT_FINE_TUNING,
+        Stage.MEET_PREREQUISITES,
+        Stage.ADOPT_FINE_TUNING,
+        Stage.COLLECT_MORE_CASES,
+    }
+)
 
 # Sections each variant prints; the executive summary is the short one a sponsor reads.
 VARIANT_SECTIONS: Final[Mapping[str, tuple[Section, ...]]] = {
@@ -331,6 +342,17 @@ _STAGE_STEPS: Final[Mapping[Stage, str]] = {
     ),
     Stage.MEET_PREREQUISITES: "Put the conditions for fine-tuning in place{todo}.",
     Stage.PILOT_FINE_TUNING: _PILOT,
+    Stage.ADOPT_FINE_TUNING: (
+        "Put the fine-tuned model ({label}) into service, keep the best prompt as the fallback, "
+        "and re-run the held-out test cases after every retraining."
+    ),
+    Stage.KEEP_PROMPTING: (
+        "Keep {label} in service and keep improving it; the pilot showed no gain worth the "
+        "cost of tuning."
+    ),
+    Stage.COLLECT_MORE_CASES: (
+        "Add held-out test cases to the pilot and compare the two approaches again."
+    ),
 }
 
 
@@ -521,6 +543,13 @@ def _factor_rows(recommendation: Mapping[str, Any], recommended: Approach) -> di
     return rows
 
 
+def _evidence_reasons(outcome: PilotOutcomeDict | None) -> list[Reason]:
+    """After a pilot, what decides is its evidence: the verdict's reasons past the headline."""
+    if outcome is None:
+        return []
+    return [Reason(stance="for", text=text) for text in outcome["verdict"]["reasons"][1:4]]
+
+
 def report_context(
     *,
     assessment: Assessment,
@@ -533,7 +562,13 @@ def report_context(
     """Everything the report template needs, for either variant, with the consultant's edits."""
     edits = edits or ReportEdits()
     recommendation = assessment.result
-    engine_primary = Approach(recommendation["primary_approach"])
+    # After a pilot with results, the recommendation follows its evidence.
+    outcome = outcome_of(assessment)
+    hidden_evidence = Section.EVIDENCE in edits.hidden
+    evidence = evidence_for_report(assessment) if outcome and not hidden_evidence else None
+    engine_primary = Approach(
+        outcome["primary_approach"] if outcome else recommendation["primary_approach"]
+    )
     override = (
         edits.override if edits.override and edits.override.approach != engine_primary else None
     )
@@ -543,7 +578,7 @@ def report_context(
     )
     answers = assessment.answers
     currency = result["currency"]
-    stage = Stage(recommendation["stage"])
+    stage = Stage(outcome["stage"] if outcome else recommendation["stage"])
     tuning_indicated = (
         recommended not in PROMPTING_APPROACHES if override else stage in TUNING_STAGES
     )
@@ -556,11 +591,15 @@ def report_context(
     shown = [s for s in VARIANT_SECTIONS[variant] if s not in edits.hidden]
     if previous is None:
         shown = [s for s in shown if s is not Section.CHANGES]
+    if evidence is None:
+        shown = [s for s in shown if s is not Section.EVIDENCE]
     project = assessment.project
     return {
         **result,
         "variant": variant,
         "edits": edits,
+        "evidence": evidence,
+        **({"headline": outcome["headline"]} if outcome else {}),
         "shown": {s.value: s in shown for s in Section},
         "titles": {s.value: t for s, t in SECTION_TITLES.items()},
         "notes": {s.value: text for s, text in edits.notes.items() if text.strip()},
@@ -576,7 +615,7 @@ def report_context(
         "override": override,
         "recommended_label": APPROACH_LABELS[recommended],
         "engine_label": APPROACH_LABELS[engine_primary],
-        "decisive_reasons": [] if override else _decisive(reasons),
+        "decisive_reasons": [] if override else (_evidence_reasons(outcome) or _decisive(reasons)),
         "reasons_for": [r.text for r in reasons if r.stance == "for"],
         "reasons_against": [r.text for r in reasons if r.stance != "for"],
         "next_step": _next_step(

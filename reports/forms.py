@@ -5,7 +5,8 @@ from typing import Any, cast
 from django import forms
 from django.forms.boundfield import BoundField
 
-from advisor.scoring import APPROACH_LABELS, Approach
+from advisor.evidence import outcome_of, recommended_approach
+from advisor.scoring import APPROACH_LABELS
 from projects.forms import ComposedCharField
 from projects.validators import MULTI_LINE, ONE_LINE
 from reports.content import HIDEABLE_SECTIONS, SECTION_TITLES, NextStepItem, Section
@@ -72,12 +73,15 @@ class ReportEditForm(forms.Form):
 
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        primary = Approach(report.assessment.result["primary_approach"])
+        primary = recommended_approach(report.assessment)  # after a pilot, its evidence's
+        # The pilot's evidence is a section only once the assessment's pilot has results.
+        with_evidence = outcome_of(report.assessment) is not None
+        self.report_sections = [s for s in Section if s is not Section.EVIDENCE or with_evidence]
         cast(forms.ChoiceField, self.fields["override_approach"]).choices = [
             ("", f"No override: keep {APPROACH_LABELS[primary]}"),
             *((a.value, label) for a, label in APPROACH_LABELS.items() if a != primary),
         ]
-        for section in Section:
+        for section in self.report_sections:
             title = SECTION_TITLES[section]
             self.fields[f"note_{section}"] = _text_area(
                 f"Your commentary on “{title}”", "Printed with the section. Up to 2,000 characters."
@@ -104,18 +108,22 @@ class ReportEditForm(forms.Form):
                 note=self[f"note_{section}"],
                 hide=self[f"hide_{section}"] if section in HIDEABLE_SECTIONS else None,
             )
-            for section in Section
+            for section in self.report_sections
         ]
 
     def notes(self) -> dict[str, str]:
         return {
             section.value: self.cleaned_data[f"note_{section}"]
-            for section in Section
+            for section in self.report_sections
             if self.cleaned_data[f"note_{section}"]
         }
 
     def hidden(self) -> list[str]:
-        return [s.value for s in HIDEABLE_SECTIONS if self.cleaned_data[f"hide_{s}"]]
+        return [
+            s.value
+            for s in HIDEABLE_SECTIONS
+            if s in self.report_sections and self.cleaned_data[f"hide_{s}"]
+        ]
 
 
 class NextStepForm(forms.Form):

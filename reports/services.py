@@ -26,6 +26,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 from django_tasks_db.backend import DatabaseBackend
 
+from advisor.evidence import recommended_approach
 from advisor.models import Assessment
 from advisor.scoring import APPROACH_LABELS, Approach
 from advisor.services import ProjectArchived
@@ -321,10 +322,10 @@ class _Checker:
         """An approach other than the engine's, with its reason; or neither."""
         approach = self.text("override_approach", Report, "override_approach", approach)
         rationale = self.text("override_rationale", Report, "override_rationale", rationale)
-        primary = self.report.assessment.result["primary_approach"]
+        primary = recommended_approach(self.report.assessment)
         if approach and approach == primary:
             self.errors["override_approach"] = (
-                f"{APPROACH_LABELS[Approach(primary)]} is already the recommendation: choose "
+                f"{APPROACH_LABELS[primary]} is already the recommendation: choose "
                 "another approach to override it, or leave this empty."
             )
         elif approach and not rationale:
@@ -408,7 +409,7 @@ def _locked_draft(report: Report) -> Report:
 
 def _override_detail(report: Report, approach: str, rationale: str) -> str:
     if not approach:
-        primary = Approach(report.assessment.result["primary_approach"])
+        primary = recommended_approach(report.assessment)
         return f"removed: back to {APPROACH_LABELS[primary]}"
     quoted = Truncator(" ".join(rationale.split())).chars(AUDIT_QUOTE_LENGTH)
     return f"{APPROACH_LABELS[Approach(approach)]}: “{quoted}”"

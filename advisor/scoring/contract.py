@@ -7,6 +7,8 @@ change of the contract that stored assessments and exported files rely on.
 
 from typing import TypedDict
 
+from advisor.scoring.evidence import PilotVerdictDict
+
 # "for" is a Python keyword, hence the functional form.
 HybridPartDict = TypedDict("HybridPartDict", {"approach": str, "for": str})
 
@@ -130,6 +132,9 @@ class ExchangeRateDict(TypedDict):
 class RecommendationDict(TypedDict):
     ruleset_version: str
     headline: str
+    # One of `outcomes.Stage` the rules give: start_with_prompting, ship_prompting,
+    # improve_prompt, add_retrieval, try_structured_output, meet_prerequisites,
+    # pilot_fine_tuning. The stages after a pilot (below) are never given for answers alone.
     stage: str
     primary_approach: str
     later_stages: list[str]
@@ -157,3 +162,17 @@ class CostSnapshotDict(TypedDict):
 
     horizons: dict[str, CostOfOwnershipDict]
     cumulative: dict[str, list[float]]
+
+
+class PilotOutcomeDict(TypedDict):
+    """The outcome once the assessment's pilot has results (`stages.outcome_after_pilot`):
+    `stage` is adopt_fine_tuning, keep_prompting or collect_more_cases; `primary_approach` the
+    approach that leaves in use; `headline` the verdict's first reason; `verdict` the pilot's
+    verdict (`evidence.PilotVerdictDict`: per metric the difference with its 95 % interval,
+    McNemar's p for pass/fail, target and regression flag, and the reasons). The frozen
+    `RecommendationDict` is not changed: the outcome is read beside it."""
+
+    stage: str
+    primary_approach: str
+    headline: str
+    verdict: PilotVerdictDict

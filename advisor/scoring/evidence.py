@@ -693,6 +693,65 @@ def _join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+# --- A stored verdict, read back for people ---
+
+
+class MetricTextsDict(TypedDict):
+    """One metric of a stored verdict as a person reads it, in the metric's unit."""
+
+    label: str
+    kind: str
+    baseline: str  # "86.5 %", "812 ms", "0.9266"
+    candidate: str
+    difference: str  # "+10.0 points", "-430 ms"
+    interval: str  # "+6.0 to +14.0 points"
+    p_value: str  # "< 0.001", "0.021", "" for metrics other than pass/fail
+    target: str  # "at least 95.0 %", "" without a target
+    fell_short: bool
+    better: bool
+    regression: bool
+
+
+def metric_texts(metric: PilotMetricDict, *, n_cases: int) -> MetricTextsDict:
+    """A metric of `PilotVerdict.to_dict()` in words and numbers, formatted as the reasons are."""
+    c = _comparison_from_dict(metric, n_cases)
+    p = metric["p_value"]
+    return {
+        "label": c.metric.label,
+        "kind": c.metric.kind.value,
+        "baseline": _level(c, c.baseline),
+        "candidate": _level(c, c.candidate),
+        "difference": _signed(c, c.difference),
+        "interval": _interval(c),
+        "p_value": "" if p is None else ("< 0.001" if p < 0.001 else f"{p:.3f}"),
+        "target": _target(c) if c.target else "",
+        "fell_short": metric["fell_short"],
+        "better": metric["better"],
+        "regression": metric["regression"],
+    }
+
+
+def _comparison_from_dict(metric: PilotMetricDict, n_cases: int) -> MetricComparison:
+    target = metric["target"]
+    return MetricComparison(
+        metric=Metric(metric["name"], MetricKind(metric["kind"])),
+        n_cases=n_cases,
+        baseline=metric["baseline"],
+        candidate=metric["candidate"],
+        difference=metric["difference"],
+        ci_low=metric["ci_low"],
+        ci_high=metric["ci_high"],
+        p_value=metric["p_value"],
+        discordant=None,
+        spread=0.0,
+        target=Target(metric["name"], Comparison(target["comparison"]), target["value"])
+        if target
+        else None,
+        fell_short=metric["fell_short"],
+        worthwhile=0.0,
+    )
+
+
 # --- The verdict as text, for a person ---
 
 

@@ -55,6 +55,9 @@ STAGE_LABELS: Final[Mapping[Stage, str]] = {
     Stage.TRY_STRUCTURED_OUTPUT: "Try structured output",
     Stage.MEET_PREREQUISITES: "Meet the fine-tuning prerequisites",
     Stage.PILOT_FINE_TUNING: "Pilot fine-tuning",
+    Stage.ADOPT_FINE_TUNING: "Adopt the fine-tuned model",
+    Stage.KEEP_PROMPTING: "Keep prompting",
+    Stage.COLLECT_MORE_CASES: "Collect more test cases for the pilot",
 }
 
 # The same steps as a phrase that fits inside a sentence ("... the next step is to ...").
@@ -66,6 +69,9 @@ STAGE_PHRASES: Final[Mapping[Stage, str]] = {
     Stage.TRY_STRUCTURED_OUTPUT: "try structured output",
     Stage.MEET_PREREQUISITES: "meet the fine-tuning prerequisites",
     Stage.PILOT_FINE_TUNING: "pilot fine-tuning",
+    Stage.ADOPT_FINE_TUNING: "adopt the fine-tuned model",
+    Stage.KEEP_PROMPTING: "keep prompting",
+    Stage.COLLECT_MORE_CASES: "collect more test cases for the pilot",
 }
 
 BLOCKER_LABELS: Final[Mapping[Blocker, str]] = {

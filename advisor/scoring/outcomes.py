@@ -33,6 +33,11 @@ class Stage(StrEnum):
     TRY_STRUCTURED_OUTPUT = "try_structured_output"
     MEET_PREREQUISITES = "meet_prerequisites"
     PILOT_FINE_TUNING = "pilot_fine_tuning"
+    # After a pilot with results the evidence decides (`stages.stage_after_pilot`); the rules
+    # never give these for answers alone.
+    ADOPT_FINE_TUNING = "adopt_fine_tuning"
+    KEEP_PROMPTING = "keep_prompting"
+    COLLECT_MORE_CASES = "collect_more_cases"
 
 
 class Blocker(StrEnum):

@@ -148,6 +148,9 @@ def headline(answers: Answers, scoring: Scoring) -> str:
                 f"Pilot {lowered} on a subset and compare it with the best prompt on the same "
                 "held-out test set."
             )
+        case Stage.ADOPT_FINE_TUNING | Stage.KEEP_PROMPTING | Stage.COLLECT_MORE_CASES:
+            # A pilot's evidence gives these (`stages.outcome_after_pilot`), never the answers.
+            raise ValueError(f"{scoring.stage} follows a pilot's results, not the answers")
 
 
 def _improve_prompt(lowered: str, gaps: set[Gap], scoring: Scoring) -> str:

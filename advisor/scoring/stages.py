@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import Final
 
 from advisor.scoring.answers import Answers, Gap, PromptingStatus
+from advisor.scoring.contract import PilotOutcomeDict, RecommendationDict
+from advisor.scoring.evidence import PilotVerdictDict, Verdict
 from advisor.scoring.outcomes import (
     MONEY_AND_TIME,
     PROMPTING_APPROACHES,
@@ -109,3 +111,39 @@ def primary_approach(
         return Approach.ADAPTER
     # max() keeps the first of equals, and candidates are in spectrum order: cheapest wins ties.
     return max(candidates(stage), key=totals.__getitem__)
+
+
+# --- After the pilot: the evidence decides ---
+
+PILOT_STAGES: Final[Mapping[Verdict, Stage]] = {
+    Verdict.ADOPT_FINE_TUNING: Stage.ADOPT_FINE_TUNING,
+    Verdict.KEEP_PROMPTING: Stage.KEEP_PROMPTING,
+    Verdict.INCONCLUSIVE_COLLECT_MORE: Stage.COLLECT_MORE_CASES,
+}
+
+
+def stage_after_pilot(verdict: Verdict) -> Stage:
+    """The next step once a pilot has results: adopt, keep prompting, or collect more cases."""
+    return PILOT_STAGES[verdict]
+
+
+def outcome_after_pilot(
+    recommendation: RecommendationDict, verdict: PilotVerdictDict
+) -> PilotOutcomeDict:
+    """What the assessment's outcome becomes once its pilot has results: the stage the verdict
+    gives, the approach it leaves in use, and the verdict's first reason as the headline. The
+    recommendation itself stays as frozen at submission."""
+    stage = stage_after_pilot(Verdict(verdict["verdict"]))
+    recommended = Approach(recommendation["primary_approach"])
+    scores = recommendation["scores"]
+    if stage is Stage.ADOPT_FINE_TUNING and recommended not in TUNING_APPROACHES:
+        recommended = Approach.ADAPTER  # a pilot starts with an adapter
+    elif stage is Stage.KEEP_PROMPTING and recommended not in PROMPTING_APPROACHES:
+        # The best-scoring prompting approach; the cheapest of equals (spectrum order).
+        recommended = max(PROMPTING_APPROACHES, key=lambda a: scores.get(a.value, 0))
+    return {
+        "stage": stage.value,
+        "primary_approach": recommended.value,
+        "headline": verdict["reasons"][0] if verdict["reasons"] else "",
+        "verdict": verdict,
+    }

@@ -63,10 +63,12 @@ def test_the_result_page_leads_to_a_first_draft_with_an_editor_for_every_section
     page = alice.get(report.get_absolute_url())
     html = page.content.decode()
     assert "Client report, version 1" in text(page)
-    titles = [SECTION_TITLES[section] for section in Section]
+    # Without a pilot, no evidence section to comment on or hide.
+    titles = [SECTION_TITLES[section] for section in Section if section is not Section.EVIDENCE]
     positions = [html.index(f">{title}</legend>") for title in titles]
     assert positions == sorted(positions), "the sections in the report's order"
-    assert html.count("Hide this section") == len(HIDEABLE_SECTIONS) == len(Section) - 1
+    assert html.count("Hide this section") == len(HIDEABLE_SECTIONS) - 1 == len(Section) - 2
+    assert SECTION_TITLES[Section.EVIDENCE] not in html
     assert 'name="hide_summary"' not in html
     assert 'value="Sam Contact"' in html  # the client contact, prefilled
     assert "No override: keep System-prompt engineering" in html
