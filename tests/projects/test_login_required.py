@@ -17,6 +17,8 @@ PUBLIC_URL_NAMES = {
     "password_reset_complete",
     "admin:login",
     "reports:shared",  # a client opens a shared report without an account
+    "blind:start",  # a client judges a blind comparison without an account
+    "blind:pair",
     "projects:invitation_open",  # someone invited may have no account yet
 }
 
