@@ -174,9 +174,11 @@ def blind_comparison_open(token: str) -> BlindComparison:
     """The link a token names, if it takes votes. `BlindComparisonUnknown` for a forged token
     or a deleted link; `BlindComparisonClosed` for a revoked, expired or replaced one."""
     try:
-        pk = signing.loads(token, salt=BLIND_SALT)
-    except signing.BadSignature as error:
+        pk = signing.Signer(salt=BLIND_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError) as error:
         raise BlindComparisonUnknown from error
+    if not isinstance(pk, int):
+        raise BlindComparisonUnknown
     comparison = (
         BlindComparison.objects.select_related("pilot__assessment__project__client__organization")
         .filter(pk=pk)

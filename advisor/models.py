@@ -389,8 +389,9 @@ class BlindComparison(models.Model):
 
     @property
     def token(self) -> str:
-        """Signed, so a link cannot be guessed from another one's number."""
-        return signing.dumps(self.pk, salt=BLIND_SALT)
+        """Signed, so a link cannot be guessed from another one's number; without a time in
+        it, so the address stays the same wherever it is shown."""
+        return signing.Signer(salt=BLIND_SALT).sign_object(self.pk)
 
     @property
     def is_open(self) -> bool:

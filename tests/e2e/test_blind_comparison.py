@@ -110,6 +110,7 @@ def test_the_client_judges_pairs_blind_and_the_consultant_sees_the_rate(
     page.get_by_role("button", name="Revoke").click()
     expect(status_message(page)).to_contain_text("revoked")
     response = client.goto(url)
-    assert response is not None and response.status == 410
+    assert response is not None
+    assert response.status == 410
     expect(heading(client)).to_have_text("This comparison is no longer open")
     assert_accessible(client)
