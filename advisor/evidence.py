@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
+from advisor.blind import BlindTally, blind_tally
 from advisor.models import Assessment, Pilot, PilotOutput
 from advisor.pilots import pilot_of
 from advisor.scoring.contract import PilotOutcomeDict
@@ -128,6 +129,7 @@ def evidence_panel(pilot: Pilot) -> dict[str, Any]:
         "n_cases": verdict["n_cases"],
         "more_cases": verdict["more_cases"],
         "pairs": comparison_pairs(pilot, limit=PAGE_TEXT_CHARS),
+        "blind": blind_tally(pilot),
     }
 
 
@@ -159,6 +161,7 @@ def evidence_for_report(assessment: Assessment) -> dict[str, Any] | None:
         "reasons": verdict["reasons"][1:],
         "pairs": pairs,
         "shortened": any(pair.shortened for pair in pairs),
+        "blind": blind_sentence(tally) if (tally := blind_tally(pilot)) else "",
     }
 
 
@@ -184,3 +187,23 @@ def _summary(verdict: PilotVerdictDict, pilot: Pilot) -> str:
     n = verdict["n_cases"]
     cases = f"{n:,} held-out test {'case' if n == 1 else 'cases'}"
     return f"In a pilot on {cases}, {_SUMMARY[Verdict(verdict['verdict'])]}."
+
+
+def blind_sentence(tally: BlindTally) -> str:
+    """The blind comparison in one sentence for the client: how often the fine-tuned model's
+    output was preferred, the rate ("equal" counted as half) and its 95 % range."""
+    low, high = tally.range_percent
+    span = f"95 % range {low}\N{EN DASH}{high} %"
+    judged = f"{tally.votes:,} {'pair' if tally.votes == 1 else 'pairs'} judged"
+    if tally.visitors > 1:
+        judged += f" by {tally.visitors:,} people"
+    found = f"the client preferred the fine-tuned model's output in {tally.candidate:,} of {judged}"
+    if tally.equal:
+        found += f" and found {tally.equal:,} about equal"
+        rate = f"{tally.rate_percent} % counting an equal as half, {span}"
+    else:
+        rate = f"{tally.rate_percent} %, {span}"
+    return (
+        f"In a blind comparison, {found} ({rate}); each pair showed the two outputs as A and B "
+        "in random order, without saying which approach wrote which."
+    )

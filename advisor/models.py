@@ -4,8 +4,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from advisor import questionnaire
 from advisor.scoring.answers import ANSWER_FIELDS, InvalidAnswers, parse_answers
@@ -348,3 +350,98 @@ class PilotOutput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} under {self.approach}"
+
+
+BLIND_SALT = "advisor.blind-comparison"
+
+
+class BlindComparisonQuerySet(models.QuerySet["BlindComparison"]):
+    def for_organization(self, organization: Organization) -> BlindComparisonQuerySet:
+        return self.filter(pilot__assessment__project__client__organization=organization)
+
+
+class BlindComparison(models.Model):
+    """A link through which the client judges pairs of a pilot's outputs blind, without a
+    login: the same input, the two approaches' outputs as "A" and "B" in an order drawn per
+    visitor and pair, until the link expires, is revoked, or the results are imported again."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="blind_comparisons")
+    # The import whose outputs it shows (`Pilot.results_version`): a later import closes it.
+    results_version = models.PositiveIntegerField()
+    case_ids = models.JSONField(default=list)  # the pairs shown, in order
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BlindComparisonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Blind comparison {self.pk} of the pilot of {self.pilot.assessment.project}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("blind:start", kwargs={"token": self.token})
+
+    @property
+    def token(self) -> str:
+        """Signed, so a link cannot be guessed from another one's number; without a time in
+        it, so the address stays the same wherever it is shown."""
+        return signing.Signer(salt=BLIND_SALT).sign_object(self.pk)
+
+    @property
+    def is_open(self) -> bool:
+        """Takes votes: not revoked, not expired, and its results are the pilot's current ones."""
+        return (
+            self.revoked_at is None
+            and self.expires_at > timezone.now()
+            and self.results_version == self.pilot.results_version
+        )
+
+    @property
+    def status(self) -> str:
+        """What the agency's list says of it, in a word or two."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.results_version != self.pilot.results_version:
+            return "closed by a new import"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+class BlindVote(models.Model):
+    """One visitor's judgement of one pair of a blind comparison: which output they preferred
+    (resolved to the approach at the time of the vote) and their comment. One per visitor and
+    pair: voting again on a pair changes this vote."""
+
+    class Preferred(models.TextChoices):
+        CANDIDATE = "candidate", "the fine-tuned model"
+        BASELINE = "baseline", "prompting"
+        EQUAL = "equal", "equal"
+
+    comparison = models.ForeignKey(BlindComparison, on_delete=models.CASCADE, related_name="votes")
+    # A random key from the visitor's signed cookie; nothing about the person.
+    visitor = models.CharField(max_length=32)
+    case_id = models.CharField(max_length=200)
+    preferred = models.CharField(max_length=10, choices=Preferred.choices)
+    # The letter the fine-tuned model's output was shown as, to check for a bias to one side.
+    candidate_shown_as = models.CharField(max_length=1)
+    comment = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comparison", "visitor", "case_id"], name="one_vote_per_pair_and_visitor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Vote on case {self.case_id} in {self.comparison}"

@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from advisor import pilots
+from advisor import blind, pilots
+from advisor.blind_forms import BlindComparisonForm
 from advisor.evidence import evidence_panel
 from advisor.models import Assessment, Pilot, PilotCase
 from advisor.pilot_forms import PilotCompareForm, PilotForm, PilotImportForm
@@ -53,7 +54,19 @@ def _pilot_page(
         context["evidence"] = evidence_panel(pilot)
         context["case_rows"] = _case_rows(pilot)
         context["compare_form"] = compare_form
+        context |= _blind_context(request, pilot)
     return render(request, "advisor/pilot.html", context, status=status)
+
+
+def _blind_context(request: OrganizationRequest, pilot: Pilot) -> dict[str, Any]:
+    links = list(pilot.blind_comparisons.select_related("pilot").prefetch_related("votes"))
+    for link in links:
+        link.url = request.build_absolute_uri(link.get_absolute_url())  # type: ignore[attr-defined]
+    return {
+        "blind_links": links,
+        "blind_form": BlindComparisonForm(),
+        "blind_available": blind.blind_pairs_available(pilot),
+    }
 
 
 def _case_rows(pilot: Pilot) -> list[dict[str, object]]:

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from advisor import blind_views as blind
 from advisor import pilot_views as pilot
 from advisor import views as advisor
 from config.health import healthz
@@ -30,10 +31,21 @@ assessment_urls = (
         path("<int:pk>/pilot/import/", pilot.pilot_import, name="pilot_import"),
         path("<int:pk>/pilot/compare/", pilot.pilot_compare, name="pilot_compare"),
         path("<int:pk>/pilot/kit/", pilot.pilot_kit, name="pilot_kit"),
+        path("<int:pk>/pilot/blind/", blind.blind_create, name="blind_create"),
         # Last: any other slug is a step of the questionnaire.
         path("<int:pk>/<slug:step>/", advisor.assessment_step, name="step"),
     ],
     "advisor",
+)
+
+# A blind comparison: the agency revokes a link; the client judges through it without a login.
+blind_urls = (
+    [
+        path("blind-comparisons/<int:pk>/revoke/", blind.blind_revoke, name="revoke"),
+        path("compare/<str:token>/", blind.blind_start, name="start"),
+        path("compare/<str:token>/<int:number>/", blind.blind_pair, name="pair"),
+    ],
+    "blind",
 )
 
 urlpatterns = [
@@ -44,6 +56,7 @@ urlpatterns = [
     path("projects/<int:project_pk>/assessments/", include(assessment_urls)),
     # A tab of the organization's settings; the advisor serves it, as the engine's figures.
     path("organization/rates/", advisor.organization_rates, name="organization_rates"),
+    path("", include(blind_urls)),
     path("", include("reports.urls")),
     path("", include("projects.urls")),
 ]

@@ -430,6 +430,7 @@ class AuditEvent(models.Model):
         SHARED = "shared", "shared"
         REVOKED = "revoked", "revoked"
         VIEWED = "viewed", "viewed through a share link"
+        VOTED = "voted", "voted through a share link in"
         ADDED = "added", "added"
         REMOVED = "removed", "removed"
         SENT = "sent", "sent"

@@ -1,16 +1,21 @@
 """Alice at Acme gets 404 for every object URL of Globex's, across the whole URL space."""
 
+from pathlib import Path
+
 import pytest
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from advisor import services
-from advisor.scoring.examples import sample_input
+from advisor import blind, pilots, services
+from advisor.models import BlindComparison
+from advisor.scoring.examples import EXAMPLE_PROJECTS, sample_input
 from projects.models import Invitation
 from projects.services import invitation_send
 from reports.pdf import RenderedReport
 from reports.services import report_draft, report_finalise, share_link_create
 from tests.personas import Agency
+
+CLEAR_WIN = Path(__file__).parent / "advisor" / "pilot_examples" / "clear_win.csv"
 
 # URLs that name no object (lists, forms, switches) or that are public by design: a share link,
 # an invitation's emailed link (its unguessable token is the key, for someone with no account).
@@ -20,6 +25,8 @@ NO_OBJECT = {
     "reports:shared_download",
     "reports:shared_accept",
     "projects:invitation_open",
+    "blind:start",
+    "blind:pair",
 }
 
 
@@ -52,6 +59,25 @@ def globex_objects(globex: Agency, settings, tmp_path, monkeypatch) -> dict[str,
     )
     report = report_finalise(report=report_draft(assessment=assessment, by=user), by=user)
     link = share_link_create(report=report, variant="executive", days=5, by=user)
+    piloted = services.assessment_submit(
+        assessment=services.assessment_start(
+            project=globex.project, by=user, answers=dict(EXAMPLE_PROJECTS["clinical_coding"])
+        ),
+        by=user,
+    )
+    pilot = pilots.pilot_record(
+        assessment=piloted,
+        by=user,
+        held_out_size=200,
+        held_out_drawn="Every tenth record.",
+        held_out_confirmed=True,
+        fell_short=["format_compliance"],
+        targets=[],
+    )
+    pilot = pilots.pilot_import_results(
+        pilot=pilot, raw=CLEAR_WIN.read_bytes(), filename=CLEAR_WIN.name, by=user
+    )
+    comparison = blind.blind_comparison_create(pilot=pilot, by=user, days=5)
     invitation = invitation_send(
         organization=globex.organization,
         email="dave@globex.example",
@@ -67,6 +93,7 @@ def globex_objects(globex: Agency, settings, tmp_path, monkeypatch) -> dict[str,
         "report": report,
         "link": link,
         "invitation": invitation,
+        "blind": comparison,
     }
 
 
@@ -85,6 +112,7 @@ def kwargs_for(name: str, params: list[str], objects: dict) -> dict[str, object]
         ("reports", "share"): "report",
         ("reports", "status"): "report",
         ("reports", "retry"): "report",
+        ("blind", "revoke"): "blind",
     }
     kind = next(
         (v for (a, prefix), v in subject.items() if a == app and view.startswith(prefix)),
@@ -135,11 +163,17 @@ def test_every_object_url_of_another_organization_is_404(
         "projects:invitation_decline",
         "projects:invitation_resend",
         "projects:invitation_revoke",
+        "advisor:blind_create",
+        "blind:revoke",
     } <= set(checked)
     # And nothing of Globex's changed.
     link = globex_objects["link"]
     link.refresh_from_db()
     assert link.revoked_at is None
+    comparison = globex_objects["blind"]
+    comparison.refresh_from_db()
+    assert comparison.revoked_at is None
+    assert BlindComparison.objects.count() == 1
     assert globex_objects["assessment"].reports.count() == 1
     invitation = Invitation.objects.get(pk=globex_objects["invitation"].pk)
     assert invitation.status == Invitation.Status.PENDING

@@ -2,7 +2,8 @@
 
 Standard library only (no NumPy or SciPy in the project): a percentile bootstrap over cases for
 the interval of a mean difference, McNemar's exact test for pass/fail metrics (exact integer
-arithmetic), and a normal-approximation estimate of how many cases would settle a question.
+arithmetic), a normal-approximation estimate of how many cases would settle a question, and
+Wilson's score interval for a proportion (a blind comparison's preference rate).
 """
 
 import math
@@ -118,3 +119,38 @@ def cases_for_half_width(spread_per_case: float, half_width: float) -> int:
     if half_width <= 0:
         raise ValueError("the half-width must be positive")
     return math.ceil((Z_95 * spread_per_case / half_width) ** 2)
+
+
+def wilson_interval(successes: float, trials: int, *, z: float = Z_95) -> tuple[float, float]:
+    """Wilson's score interval for a proportion: `successes` of `trials` (95 % by default).
+
+    Unlike the textbook p ± z·√(p(1-p)/n), it stays inside 0..1 and keeps its coverage at
+    small n and at proportions near 0 or 1 (Newcombe, Statistics in Medicine 17, 1998).
+    `successes` may be fractional (a tie counted as half); with p = successes / trials:
+    centre = (p + z²/2n) / (1 + z²/n), half-width = z·√(p(1-p)/n + z²/4n²) / (1 + z²/n).
+    """
+    if trials < 1:
+        raise ValueError("a proportion needs at least one trial")
+    if not 0 <= successes <= trials:
+        raise ValueError("successes must be from 0 to the number of trials")
+    p = successes / trials
+    z2 = z * z
+    denominator = 1 + z2 / trials
+    centre = (p + z2 / (2 * trials)) / denominator
+    half_width = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denominator
+    return max(0.0, centre - half_width), min(1.0, centre + half_width)
+
+
+def preference_rate(
+    preferred: int, other: int, equal: int
+) -> tuple[float, tuple[float, float]] | None:
+    """The share of blind judgements that preferred one side, a judgement of "equal" counted
+    as half for each side (as pairwise win rates are usually reported), with its Wilson 95 %
+    interval; None with no judgements."""
+    if min(preferred, other, equal) < 0:
+        raise ValueError("counts cannot be negative")
+    judged = preferred + other + equal
+    if judged == 0:
+        return None
+    wins = preferred + equal / 2
+    return wins / judged, wilson_interval(wins, judged)

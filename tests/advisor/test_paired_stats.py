@@ -10,7 +10,9 @@ from advisor.scoring.paired_stats import (
     cases_for_half_width,
     discordant_pairs_needed,
     mcnemar_exact_p,
+    preference_rate,
     spread,
+    wilson_interval,
 )
 
 # McNemar's exact test: under "no difference" each of the n = b + c discordant cases is a fair
@@ -137,3 +139,55 @@ def test_discordant_pairs_needed_for_mcnemar() -> None:
     assert pairs is not None
     second = round(0.8 * pairs)
     assert mcnemar_exact_p(pairs - second, second) < Fraction(1, 20)
+
+
+# Wilson's score interval, against Newcombe (1998), "Two-sided confidence intervals for the
+# single proportion", Statistics in Medicine 17: 857-872, Table I, method 3 (score, no
+# continuity correction), to the four decimals printed there.
+@pytest.mark.parametrize(
+    ("successes", "trials", "low", "high"),
+    [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0000, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+        (29, 29, 0.8830, 1.0000),
+    ],
+)
+def test_wilson_interval_matches_newcombes_worked_examples(
+    successes: int, trials: int, low: float, high: float
+) -> None:
+    found = wilson_interval(successes, trials)
+
+    assert found == pytest.approx((low, high), abs=0.00005)
+
+
+def test_wilson_interval_by_hand_for_half_counted_ties() -> None:
+    # 7 wins and 2 ties of 10, a tie as half: p = 0.8, z² = 3.8415; centre = (0.8 + 0.19207)
+    # / 1.38415 = 0.71674; half = 1.96 * sqrt(0.016 + 0.0096037) / 1.38415 = 0.22657.
+    low, high = wilson_interval(8.0, 10)
+
+    assert (low, high) == pytest.approx((0.4902, 0.9433), abs=0.0001)
+
+
+def test_wilson_interval_mirrors_and_narrows() -> None:
+    low, high = wilson_interval(3, 12)
+    mirrored = wilson_interval(9, 12)
+    assert mirrored == pytest.approx((1 - high, 1 - low))
+    assert wilson_interval(30, 120)[1] - wilson_interval(30, 120)[0] < high - low
+
+
+@pytest.mark.parametrize(("successes", "trials"), [(1, 0), (-1, 5), (6, 5)])
+def test_wilson_interval_refuses_impossible_counts(successes: int, trials: int) -> None:
+    with pytest.raises(ValueError, match=r"trial|successes"):
+        wilson_interval(successes, trials)
+
+
+def test_preference_rate_counts_an_equal_as_half() -> None:
+    # 7 preferred, 1 not, 2 equal: (7 + 1) / 10 = 80 %, with the interval worked out above.
+    rate, (low, high) = preference_rate(7, 1, 2)  # type: ignore[misc]
+
+    assert rate == pytest.approx(0.8)
+    assert (low, high) == pytest.approx((0.4902, 0.9433), abs=0.0001)
+    assert preference_rate(0, 0, 4) == (0.5, wilson_interval(2, 4))
+    assert preference_rate(0, 0, 0) is None

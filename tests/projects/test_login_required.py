@@ -20,6 +20,8 @@ PUBLIC_URL_NAMES = {
     "reports:shared_view",  # ... reads it
     "reports:shared_download",  # ... downloads it
     "reports:shared_accept",  # ... and accepts its next step
+    "blind:start",  # a client judges a blind comparison without an account
+    "blind:pair",
     "projects:invitation_open",  # someone invited may have no account yet
 }
 
