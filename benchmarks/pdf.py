@@ -104,7 +104,7 @@ def main() -> int:
     floor_s = median_seconds(floor, options.runs)
 
     report = report_finalise(report=report_draft(assessment=assessment, by=user), by=user)
-    stored = report.files.get(variant="full")
+    stored = report.files.get(variant="full", format="pdf")
     browser = Client()
     browser.post("/accounts/login/", {"username": login.email, "password": login.password})
     url = reverse("reports:download", args=[report.pk, "full"])
