@@ -3,6 +3,7 @@
 import gc
 import io
 
+import pydyf
 import pytest
 from pypdf import PdfReader
 
@@ -222,6 +223,10 @@ def test_the_cycle_collector_rests_while_a_report_renders_then_is_as_it_was() ->
 
 
 @pytest.mark.django_db
-def test_rendering_leaves_the_cycle_collector_on(acme_result: Assessment) -> None:
+def test_rendering_leaves_the_collector_on_and_no_document_behind(acme_result: Assessment) -> None:
     render_report_pdf(report_context_for(acme_result, "executive", None))
     assert gc.isenabled()
+    # What the render built (the PDF's objects link to one another) is freed by the time the
+    # PDF is returned, not at some later collection: a worker rendering one report after
+    # another holds one document at a time.
+    assert not [kept for kept in gc.get_objects() if isinstance(kept, pydyf.Object)]
