@@ -322,7 +322,7 @@ def share_the_report(page: Page, anonymous_context: BrowserContext) -> None:
     reports.get_by_role("link", name="Open the client report").click()
     expect(heading(page)).to_contain_text("Client report, version 1")
 
-    page.get_by_label("Document").select_option(label="Full report")
+    page.get_by_label("Document", exact=True).select_option(label="Full report")
     page.get_by_role("button", name="Create share link").click()
     expect(status_message(page)).to_contain_text("Share link to the full report created")
     share_url = page.get_by_role(

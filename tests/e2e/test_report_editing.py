@@ -85,7 +85,7 @@ def test_a_consultant_edits_finalises_and_versions_the_client_report(
     expect(files.get_by_role("row")).to_have_count(5)
     expect(files.get_by_role("link", name="Download executive summary (Word)")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Document").select_option(label="Executive summary")
+    page.get_by_label("Document", exact=True).select_option(label="Executive summary")
     page.get_by_role("button", name="Create share link").click()
     link = page.get_by_role("textbox", name=re.compile(r"^Share link to the executive summary"))
     share_url = link.input_value()
