@@ -58,6 +58,14 @@ def test_the_full_report_says_everything_a_client_needs(acme_result: Assessment)
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for accessibility
     assert rendered.refused_urls == ()
+    # Both charts' alternative text describes them in full, every approach by name.
+    scores, costs = figure_alts(reader)
+    assert "scores" in scores
+    assert "up front" in costs
+    assert "in total" in costs
+    for label in APPROACH_LABELS.values():
+        assert label in scores, label
+        assert label in costs, label
 
 
 @pytest.mark.django_db
