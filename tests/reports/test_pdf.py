@@ -1,13 +1,20 @@
 """The PDF itself, rendered by the real WeasyPrint and read back with pypdf."""
 
+import gc
 import io
 
+import pydyf
 import pytest
 from pypdf import PdfReader
 
 from advisor.models import Assessment
 from advisor.scoring import APPROACH_LABELS, Approach
-from reports.pdf import BundledFilesOnly, RefusedURL, render_report_pdf
+from reports.pdf import (
+    BundledFilesOnly,
+    RefusedURL,
+    cycle_collection_paused,
+    render_report_pdf,
+)
 from reports.services import report_context_for
 from tests.factories import ProjectFactory
 from tests.personas import Agency, submit
@@ -51,6 +58,14 @@ def test_the_full_report_says_everything_a_client_needs(acme_result: Assessment)
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for accessibility
     assert rendered.refused_urls == ()
+    # Both charts' alternative text describes them in full, every approach by name.
+    scores, costs = figure_alts(reader)
+    assert "scores" in scores
+    assert "up front" in costs
+    assert "in total" in costs
+    for label in APPROACH_LABELS.values():
+        assert label in scores, label
+        assert label in costs, label
 
 
 @pytest.mark.django_db
@@ -193,3 +208,33 @@ def test_the_charts_alternative_text_carries_their_figures(acme_result: Assessme
     for approach, score in acme_result.result["scores"].items():
         label = APPROACH_LABELS[Approach(approach)]
         assert f"{label} scores {score} of 100" in scores
+
+
+def test_the_cycle_collector_rests_while_a_report_renders_then_is_as_it_was() -> None:
+    def failing_render() -> None:
+        with cycle_collection_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("a render that fails")
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        failing_render()
+    assert gc.isenabled()  # back on, even after a failure
+
+    gc.disable()
+    try:
+        with cycle_collection_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+
+
+@pytest.mark.django_db
+def test_rendering_leaves_the_collector_on_and_no_document_behind(acme_result: Assessment) -> None:
+    render_report_pdf(report_context_for(acme_result, "executive", None))
+    assert gc.isenabled()
+    # What the render built (the PDF's objects link to one another) is freed by the time the
+    # PDF is returned, not at some later collection: a worker rendering one report after
+    # another holds one document at a time.
+    assert not [kept for kept in gc.get_objects() if isinstance(kept, pydyf.Object)]
