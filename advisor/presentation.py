@@ -186,14 +186,14 @@ def _emphasis(approach: Approach, primary: Approach, hybrid: set[str]) -> Emphas
 def result_context(
     assessment: Assessment, *, accent: str, primary: Approach | None = None, for_print: bool = False
 ) -> dict[str, Any]:
-    """Everything the result page and the report show, from the frozen snapshot; the costs
-    single out `primary` (a consultant's own recommendation), by default the scoring's. Charts
+    """Everything the result page and the report show, from the frozen snapshot; the costs and
+    the charts single out `primary` (a consultant's own recommendation, or the one a pilot's
+    evidence leads to), by default the scoring's. Charts
     `for_print` carry their whole description in their title, the PDF's alternative text."""
     result: RecommendationDict = assessment.result
     costs: CostSnapshotDict = assessment.cost_snapshot
     currency = assessment.currency
-    scored_first = Approach(result["primary_approach"])
-    primary = primary or scored_first
+    primary = primary or Approach(result["primary_approach"])
     hybrid_keys = {part["approach"] for part in result["hybrid"]}
     horizons = sorted(costs["horizons"], key=int)
     cost_rows = []
@@ -221,7 +221,7 @@ def result_context(
                 key=approach.value,
                 label=APPROACH_LABELS[approach],
                 score=result["scores"][approach.value],
-                emphasis=_emphasis(approach, scored_first, hybrid_keys),
+                emphasis=_emphasis(approach, primary, hybrid_keys),
             )
             for approach in Approach
         ],

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from advisor import pilots, questionnaire, services
-from advisor.evidence import evidence_panel
+from advisor.evidence import evidence_panel, recommended_approach
 from advisor.forms import ImportForm, RateCardForm, StepForm
 from advisor.models import Assessment, RateCard
 from advisor.presentation import answer_rows, comparison, result_context
@@ -192,7 +192,11 @@ def assessment_result(request: OrganizationRequest, project_pk: int, pk: int) ->
     context = {
         "assessment": assessment,
         "project": assessment.project,
-        **result_context(assessment, accent=request.membership.organization.brand_color),
+        **result_context(
+            assessment,
+            accent=request.membership.organization.brand_color,
+            primary=recommended_approach(assessment),  # after a pilot, the evidence's
+        ),
         "sections": answer_rows(assessment, currency=assessment.currency),
         "pilot_offered": pilots.pilot_offered(assessment),
     }

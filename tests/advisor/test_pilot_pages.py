@@ -3,6 +3,7 @@ the result page's evidence; another organization's pilot is 404."""
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -114,6 +115,21 @@ def test_an_import_shows_the_verdict_on_the_pilot_and_result_pages(
     assert "&lt; 0.001" in result
     assert "at least 95.0 %" in result
     assert "When submitted, the recommendation was: Pilot" in result
+
+
+@pytest.mark.django_db
+def test_after_a_keep_prompting_verdict_the_charts_mark_the_prompting_approach(
+    alice: HttpClient, piloted: Assessment
+) -> None:
+    before = alice.get(piloted.url("result")).content.decode()
+    imported(alice, piloted, "win_with_regression.json")
+    after = alice.get(piloted.url("result")).content.decode()
+
+    marked = re.compile(r'data-key="(\w+)" data-emphasis="primary"')
+    assert set(marked.findall(before)) == {piloted.result["primary_approach"]}
+    [kept] = set(marked.findall(after))
+    assert kept in {"zero_shot", "few_shot", "system_prompt", "rag"}
+    assert kept != piloted.result["primary_approach"]
 
 
 @pytest.mark.django_db

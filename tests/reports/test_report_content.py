@@ -178,6 +178,10 @@ def test_an_override_leads_the_costs_and_keeps_the_scoring_view(acme: Agency) ->
     ctx = context(assessment, "full", edits)
 
     assert [row["approach"] for row in ctx["cost_rows"] if row["is_primary"]] == ["few_shot"]
+    # Both charts mark the approach the report recommends, never the one it argues against.
+    for chart in (ctx["scores_chart"], ctx["cost_chart"]):
+        assert 'data-key="few_shot" data-emphasis="primary"' in chart
+        assert 'data-key="system_prompt" data-emphasis="primary"' not in chart
     assert ctx["compared"][0].label == APPROACH_LABELS[Approach.FEW_SHOT]
     assert ctx["engine_label"] == APPROACH_LABELS[Approach.SYSTEM_PROMPT]
     # An override that repeats the scoring's own recommendation is no override.
