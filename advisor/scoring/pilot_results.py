@@ -86,6 +86,8 @@ class Metric:
             return "latency"
         if self.name == ALL_CHECKS:
             return "passing all checks"
+        if self.name == COST:  # in the results' own currency, which the file does not name
+            return "cost per case"
         return re.sub(r"[_\-\s]+", " ", self.name).strip() or self.name
 
 

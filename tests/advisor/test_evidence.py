@@ -245,6 +245,9 @@ def test_lower_is_better_for_latency_and_cost() -> None:
     assert cost.worse  # twice the cost, on every case
     assert cost.regression
     assert verdict.verdict is Verdict.KEEP_PROMPTING
+    # The file names no currency: the cost says what it is per, not in what.
+    assert (latency.metric.label, cost.metric.label) == ("latency", "cost per case")
+    assert "Cost per case got worse: 0.002 with the fine-tuned model" in " ".join(verdict.reasons)
 
 
 # --- What the verdict needs to be asked ---
