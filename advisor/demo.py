@@ -1,11 +1,18 @@
-"""Demo data: one agency, an admin login, clients, and projects with submitted assessments."""
+"""Demo data: one agency, an admin login, clients, projects with submitted assessments, and a
+pilot with its results."""
 
+import csv
+import io
+import random
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from advisor.models import Assessment
+from advisor.pilots import pilot_import_results, pilot_pick_comparison, pilot_record
+from advisor.scoring.evidence import parse_target
 from advisor.scoring.examples import EXAMPLE_PROJECTS
 from advisor.services import assessment_start, assessment_submit
 from projects.models import Client, Membership, Organization, Profile
@@ -47,6 +54,20 @@ DEMO_CLIENTS: list[dict[str, Any]] = [
                 "Contract clause extraction",
                 "Pull parties, dates and clauses into their schema.",
                 "contract_review",
+            ),
+        ],
+    },
+    {
+        "name": "Meridian Health",
+        "industry": "Healthcare",
+        "contact_name": "Dr Ana Sousa",
+        "contact_email": "a.sousa@meridianhealth.example",
+        "notes": "Coders review every suggestion; a pilot of a tuned adapter has been run.",
+        "projects": [
+            (
+                "Clinical coding assistant",
+                "Suggest the diagnosis code for a discharge note, in the coding system's format.",
+                "clinical_coding",
             ),
         ],
     },
@@ -114,5 +135,80 @@ def demo_seed() -> DemoLogin:
                 assessment = assessment_start(
                     project=project, by=user, answers=EXAMPLE_PROJECTS[example]
                 )
-                assessment_submit(assessment=assessment, by=user)
+                submitted = assessment_submit(assessment=assessment, by=user)
+                if example == "clinical_coding":
+                    _demo_pilot(submitted, user)
     return DemoLogin(email=DEMO_EMAIL, password=DEMO_PASSWORD)
+
+
+# Discharge notes and the code each should get (illustrative, not clinical advice).
+_NOTES = [
+    ("Asthma, mild intermittent, uncomplicated", "J45.20"),
+    ("Type 2 diabetes without complications", "E11.9"),
+    ("Essential hypertension", "I10"),
+    ("Acute bronchitis, unspecified", "J20.9"),
+    ("Urinary tract infection, site not specified", "N39.0"),
+    ("Migraine without aura, not intractable", "G43.009"),
+    ("Iron deficiency anaemia, unspecified", "D50.9"),
+    ("Gastro-oesophageal reflux without oesophagitis", "K21.9"),
+]
+DEMO_PILOT_CASES = 150
+
+
+def _demo_results() -> tuple[bytes, list[str]]:
+    """A pilot's results as the neutral CSV (the best prompt and a tuned adapter on the same
+    held-out notes), and the cases where the two disagree. Seeded: every seed gives the same."""
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["case_id", "approach", "input", "output", "code_accuracy", "latency_ms"])
+    disagree = []
+    for number in range(1, DEMO_PILOT_CASES + 1):
+        note, code = _NOTES[number % len(_NOTES)]
+        text = f"Discharge note {number:03}: {note}; follow-up in primary care."
+        case = f"note-{number:03}"
+        outputs = set()
+        for approach, accuracy, latency in (
+            ("best-prompt", 0.76, 900),
+            ("tuned-adapter", 0.94, 520),
+        ):
+            right = rng.random() < accuracy
+            given = code if right else rng.choice([c for _, c in _NOTES if c != code])
+            outputs.add(given)
+            writer.writerow(
+                [
+                    case,
+                    approach,
+                    text,
+                    f'{{"code": "{given}"}}',
+                    right,
+                    round(rng.gauss(latency, 60)),
+                ]
+            )
+        if len(outputs) > 1:
+            disagree.append(case)
+    return out.getvalue().encode(), disagree
+
+
+def _demo_pilot(assessment: Assessment, user: User) -> None:
+    """The pilot the demo's clinical coding project ran: its record, results and picked cases."""
+    pilot = pilot_record(
+        assessment=assessment,
+        by=user,
+        held_out_size=DEMO_PILOT_CASES,
+        held_out_drawn="Every tenth coded discharge note of 2025, set aside before training.",
+        held_out_confirmed=True,
+        fell_short=["code_accuracy"],
+        targets=[parse_target("code_accuracy>=0.9"), parse_target("latency_ms<=800")],
+    )
+    results, disagree = _demo_results()
+    pilot = pilot_import_results(
+        pilot=pilot,
+        raw=results,
+        filename="pilot-results.csv",
+        by=user,
+        baseline="best-prompt",
+        candidate="tuned-adapter",
+    )
+    # The client sees where the two differ.
+    pilot_pick_comparison(pilot=pilot, case_ids=disagree[:3], by=user)

@@ -5,8 +5,9 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client as HttpClient
 
-from advisor.demo import DEMO_EMAIL, DEMO_PASSWORD
+from advisor.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_PILOT_CASES
 from advisor.management.commands.serve_demo import Command as ServeDemo
+from advisor.models import Pilot
 from projects.models import Client, Membership, Organization, Project, person_name
 from projects.services import profile_update
 from tests.factories import log_in
@@ -52,3 +53,24 @@ def test_serve_demo_ends_its_start_up_lines_with_the_address_and_the_login() -> 
         "  The Advisor runs at http://127.0.0.1:8123/",
         f"  Log in as {DEMO_EMAIL} with password {DEMO_PASSWORD}",
     ]
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_pilot_with_results_whose_evidence_the_pages_show() -> None:
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # a second seed adds no second project or pilot
+    pilot = Pilot.objects.get()
+    assert pilot.cases.count() == DEMO_PILOT_CASES
+    assert pilot.verdict is not None
+    assert pilot.verdict["verdict"] == "adopt_fine_tuning"
+    picked = pilot.comparison_case_ids
+    assert len(picked) == 3
+    for case in pilot.cases.filter(case_id__in=picked):  # the picks show a difference
+        assert len({output.output for output in case.outputs.all()}) == 2
+
+    http = HttpClient()
+    assert log_in(http, DEMO_EMAIL, DEMO_PASSWORD)
+    result = http.get(pilot.assessment.url("result")).content.decode()
+    assert "Evidence from the pilot" in result
+    assert f"{DEMO_PILOT_CASES} held-out cases" in result
+    assert f"Discharge note {picked[0].removeprefix('note-')}" in result  # side by side
