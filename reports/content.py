@@ -391,13 +391,28 @@ def report_next_step(assessment: Assessment, edits: ReportEdits) -> str:
     )
 
 
-def _minimum_viable(recommended: Approach) -> str:
+def _minimum_viable(recommended: Approach, pilot_stage: Stage | None) -> str:
+    """One sentence on the least complex approach that meets the need; `pilot_stage` is where a
+    pilot's evidence put the engine's own recommendation (None without one, or when the
+    consultant's override replaces it: the pilot did not test that)."""
     label = APPROACH_LABELS[recommended].lower()
     if recommended in PROMPTING_APPROACHES:
         return (
             f"{label[0].upper()}{label[1:]} is the least complex approach that meets the need "
             "today. We build it so that fine-tuning can be added later if the evidence calls for "
             "it, and it stays the baseline any tuned model must beat."
+        )
+    if pilot_stage is Stage.ADOPT_FINE_TUNING:
+        return (
+            f"The pilot showed {label} is worth its cost on held-out test cases; the best prompt "
+            "stays in service as the fallback, and the same cases are run again after every "
+            "retraining."
+        )
+    if pilot_stage is Stage.COLLECT_MORE_CASES:
+        return (
+            f"{label[0].upper()}{label[1:]} is worth its cost only if the pilot, once it has "
+            "enough held-out test cases, proves it; until then the best prompt stays in service "
+            "as the baseline and the fallback."
         )
     return (
         f"{label[0].upper()}{label[1:]} is worth its cost only if a pilot proves it on held-out "
@@ -641,7 +656,7 @@ def report_context(
             alternative,
             currency,
         ),
-        "minimum_viable": _minimum_viable(recommended),
+        "minimum_viable": _minimum_viable(recommended, None if override else stage),
         "use_case": _use_case(answers, currency),
         "assumed": _assumed(answers, currency),
         "approaches": [

@@ -80,6 +80,23 @@ def test_the_executive_summary_mentions_the_evidence_in_a_sentence(acme: Agency)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("results", "says"),
+    [
+        ("clear_win.csv", "The pilot showed adapter fine-tuning is worth its cost"),
+        ("too_few_cases.jsonl", "only if the pilot, once it has enough held-out test cases"),
+    ],
+)
+def test_the_minimum_viable_sentence_follows_the_pilot(
+    acme: Agency, results: str, says: str
+) -> None:
+    ctx = context(piloted(acme, results), "executive")
+
+    assert says in ctx["minimum_viable"]
+    assert "only if a pilot proves it" not in ctx["minimum_viable"]  # one has run
+
+
+@pytest.mark.django_db
 def test_a_hidden_evidence_section_is_not_printed(acme: Agency) -> None:
     assessment = piloted(acme)
     edits = ReportEdits(hidden=frozenset({Section.EVIDENCE}))
