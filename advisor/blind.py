@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from advisor.models import BLIND_SALT, BlindComparison, BlindVote, Pilot, PilotOutput
+from advisor.pilots import pilot_audit
 from advisor.scoring.paired_stats import preference_rate
 from advisor.services import ProjectArchived
 from projects.models import AuditEvent, Project
-from projects.services import audit_record
 
 MAX_BLIND_PAIRS: Final = 50
 """A client judges a pair in about half a minute; fifty is most of an hour, and more goes unread."""
@@ -67,16 +67,6 @@ class VoteRefused(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
-
-
-def _audit(pilot: Pilot, by: User | None, action: str, detail: str) -> None:
-    audit_record(
-        organization=pilot.assessment.project.client.organization,
-        actor=by,
-        action=action,
-        target=pilot,
-        detail=detail,
-    )
 
 
 def differing_pairs(pilot: Pilot) -> list[str]:
@@ -155,7 +145,7 @@ def blind_comparison_create(
         created_by=by,
     )
     detail = f"blind comparison link {comparison.pk}, {len(chosen)} pairs, {days} days"
-    _audit(locked, by, AuditEvent.Action.SHARED, detail)
+    pilot_audit(locked, by, AuditEvent.Action.SHARED, detail)
     return comparison
 
 
@@ -165,7 +155,7 @@ def blind_comparison_revoke(*, comparison: BlindComparison, by: User) -> None:
     if comparison.revoked_at is None:
         comparison.revoked_at = timezone.now()
         comparison.save(update_fields=["revoked_at"])
-    _audit(
+    pilot_audit(
         comparison.pilot, by, AuditEvent.Action.REVOKED, f"blind comparison link {comparison.pk}"
     )
 
@@ -314,7 +304,7 @@ def blind_vote(
     )
     if first_vote:
         detail = f"blind comparison link {locked.pk}, visitor {visitor[:8]}"
-        _audit(locked.pilot, None, AuditEvent.Action.VOTED, detail)
+        pilot_audit(locked.pilot, None, AuditEvent.Action.VOTED, detail)
     return vote
 
 

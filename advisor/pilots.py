@@ -67,7 +67,8 @@ def _check_not_archived(assessment: Assessment) -> None:
         raise ProjectArchived
 
 
-def _audit(pilot: Pilot, by: User, action: str, detail: str = "") -> None:
+def pilot_audit(pilot: Pilot, by: User | None, action: str, detail: str = "") -> None:
+    """Note an action on the pilot (or on what hangs from it) in its organization's trail."""
     audit_record(
         organization=pilot.assessment.project.client.organization,
         actor=by,
@@ -129,7 +130,7 @@ def pilot_record(
             fell_short=fell_short,
         )
     pilot.save()
-    _audit(pilot, by, AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED)
+    pilot_audit(pilot, by, AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED)
     return pilot
 
 
@@ -226,7 +227,7 @@ def pilot_import_results(
     locked.comparison_case_ids = kept
     locked.save()
     detail = f"{len(results.case_ids):,} cases; {verdict['verdict'].replace('_', ' ')}"
-    _audit(locked, by, AuditEvent.Action.IMPORTED, detail)
+    pilot_audit(locked, by, AuditEvent.Action.IMPORTED, detail)
     return locked
 
 
@@ -305,7 +306,7 @@ def pilot_pick_comparison(*, pilot: Pilot, case_ids: Sequence[str], by: User) ->
     locked = Pilot.objects.select_for_update().get(pk=pilot.pk)
     locked.comparison_case_ids = picked
     locked.save(update_fields=["comparison_case_ids", "updated_at"])
-    _audit(locked, by, AuditEvent.Action.CHANGED, f"{len(picked)} cases to compare")
+    pilot_audit(locked, by, AuditEvent.Action.CHANGED, f"{len(picked)} cases to compare")
     return locked
 
 

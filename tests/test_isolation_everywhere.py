@@ -1,21 +1,18 @@
 """Alice at Acme gets 404 for every object URL of Globex's, across the whole URL space."""
 
-from pathlib import Path
-
 import pytest
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from advisor import blind, pilots, services
+from advisor import blind, services
 from advisor.models import BlindComparison
 from advisor.scoring.examples import EXAMPLE_PROJECTS, sample_input
 from projects.models import Invitation
 from projects.services import invitation_send
 from reports.pdf import RenderedReport
 from reports.services import report_draft, report_finalise, share_link_create
+from tests.advisor.piloting import pilot_with_results
 from tests.personas import Agency
-
-CLEAR_WIN = Path(__file__).parent / "advisor" / "pilot_examples" / "clear_win.csv"
 
 # URLs that name no object (lists, forms, switches) or that are public by design: a share link,
 # an invitation's emailed link (its unguessable token is the key, for someone with no account).
@@ -65,18 +62,7 @@ def globex_objects(globex: Agency, settings, tmp_path, monkeypatch) -> dict[str,
         ),
         by=user,
     )
-    pilot = pilots.pilot_record(
-        assessment=piloted,
-        by=user,
-        held_out_size=200,
-        held_out_drawn="Every tenth record.",
-        held_out_confirmed=True,
-        fell_short=["format_compliance"],
-        targets=[],
-    )
-    pilot = pilots.pilot_import_results(
-        pilot=pilot, raw=CLEAR_WIN.read_bytes(), filename=CLEAR_WIN.name, by=user
-    )
+    pilot = pilot_with_results(piloted, user)
     comparison = blind.blind_comparison_create(pilot=pilot, by=user, days=5)
     invitation = invitation_send(
         organization=globex.organization,

@@ -14,8 +14,9 @@ from advisor.blind_views import VISITOR_COOKIE
 from advisor.models import Assessment, BlindComparison, BlindVote, Pilot, PilotOutput
 from advisor.scoring.paired_stats import wilson_interval
 from projects.models import AuditEvent
+from tests.advisor.piloting import EXAMPLES
 from tests.personas import Agency
-from tests.reports.test_evidence_report import EXAMPLES, piloted
+from tests.reports.test_evidence_report import piloted
 
 # What would tell a visitor which output is which, or name the tool: never on the public page.
 LEAKS = re.compile(

@@ -2,7 +2,6 @@
 what was saved before stays as it was."""
 
 import json
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,13 +10,11 @@ from django.test import Client as HttpClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor import pilots
 from advisor.models import Assessment, Pilot, PilotCase, PilotOutput
-from advisor.scoring.evidence import parse_target
 from tests.advisor.pilot_files import csv_bytes, invoice_cases, promptfoo_bytes
+from tests.advisor.piloting import pilot_with_results
 from tests.personas import Agency, submit
 
-EXAMPLES = Path(__file__).parent / "pilot_examples"
 FUZZ = settings(
     max_examples=30,
     deadline=None,
@@ -62,18 +59,7 @@ def rows(*models: type[Model]) -> list[list[dict[str, object]]]:
 def with_results(acme: Agency) -> Assessment:
     assessment = submit(acme, "clinical_coding")
     by = acme.admin.user
-    pilot = pilots.pilot_record(
-        assessment=assessment,
-        by=by,
-        held_out_size=200,
-        held_out_drawn="Drawn at random before training.",
-        held_out_confirmed=True,
-        fell_short=["format_compliance"],
-        targets=[parse_target("format_compliance>=0.95")],
-    )
-    pilots.pilot_import_results(
-        pilot=pilot, raw=(EXAMPLES / "clear_win.csv").read_bytes(), filename="r.csv", by=by
-    )
+    pilot_with_results(assessment, by)
     return assessment
 
 

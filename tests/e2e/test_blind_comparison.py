@@ -9,12 +9,11 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from advisor import blind, pilots, services
 from advisor.models import BlindVote, Pilot
-from advisor.scoring.evidence import parse_target
 from advisor.scoring.examples import EXAMPLE_PROJECTS
 from projects.models import Membership
+from tests.advisor.piloting import pilot_with_results
 from tests.e2e.browser import assert_accessible, heading, log_in, status_message
 from tests.factories import ClientFactory, ProjectFactory
-from tests.reports.test_evidence_report import EXAMPLES
 
 pytestmark = pytest.mark.e2e
 
@@ -29,21 +28,7 @@ def imported_pilot(admin: Membership) -> Pilot:
         ),
         by=by,
     )
-    pilot = pilots.pilot_record(
-        assessment=assessment,
-        by=by,
-        held_out_size=200,
-        held_out_drawn="Every tenth invoice of 2026.",
-        held_out_confirmed=True,
-        fell_short=["format_compliance"],
-        targets=[parse_target("format_compliance>=0.95")],
-    )
-    pilot = pilots.pilot_import_results(
-        pilot=pilot,
-        raw=(EXAMPLES / "clear_win.csv").read_bytes(),
-        filename="clear_win.csv",
-        by=by,
-    )
+    pilot = pilot_with_results(assessment, by, drawn="Every tenth invoice of 2026.")
     return pilots.pilot_pick_comparison(
         pilot=pilot, case_ids=blind.differing_pairs(pilot)[:3], by=by
     )

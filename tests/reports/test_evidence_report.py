@@ -1,43 +1,29 @@
 """The client report's "Evidence from the pilot": the numbers, intervals, held-out size and the
 picked pairs in the PDF and the Word file; hideable; absent without a pilot; plain words."""
 
-from pathlib import Path
-
 import pytest
 
 from advisor import pilots
 from advisor.evidence import evidence_for_report
 from advisor.models import Assessment
-from advisor.scoring.evidence import parse_target
 from advisor.scoring.examples import EXAMPLE_PROJECTS
 from reports.content import SECTION_TITLES, ReportEdits, Section
 from reports.docx import render_report_docx
 from reports.forms import ReportEditForm
 from reports.services import InvalidReportEdits, report_draft, report_update
+from tests.advisor.piloting import pilot_with_results
 from tests.personas import Agency
 from tests.reports.client_text import context, internal_words, submitted
 from tests.reports.test_docx import opened, read_docx
 from tests.reports.test_report_content import between, pdf_text
 
-EXAMPLES = Path(__file__).parent.parent / "advisor" / "pilot_examples"
 TITLE = SECTION_TITLES[Section.EVIDENCE]
 
 
 def piloted(agency: Agency, results: str = "clear_win.csv") -> Assessment:
     assessment = submitted(agency, dict(EXAMPLE_PROJECTS["clinical_coding"]))
     by = agency.admin.user
-    pilot = pilots.pilot_record(
-        assessment=assessment,
-        by=by,
-        held_out_size=200,
-        held_out_drawn="Every tenth record of 2026, set aside before training.",
-        held_out_confirmed=True,
-        fell_short=["format_compliance"],
-        targets=[parse_target("format_compliance>=0.95")],
-    )
-    pilot = pilots.pilot_import_results(
-        pilot=pilot, raw=(EXAMPLES / results).read_bytes(), filename=results, by=by
-    )
+    pilot = pilot_with_results(assessment, by, results=results)
     first = list(pilot.cases.values_list("case_id", flat=True)[:4])
     pilots.pilot_pick_comparison(pilot=pilot, case_ids=[first[3], first[0]], by=by)
     return assessment
