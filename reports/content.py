@@ -376,18 +376,44 @@ def _next_step(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Standing:
+    """Where the report stands: the scoring's recommendation, moved by a pilot's evidence when
+    it has results, and the consultant's override of that, if any."""
+
+    outcome: PilotOutcomeDict | None
+    stage: Stage
+    engine_primary: Approach
+    override: Override | None
+    recommended: Approach
+
+
+def _standing(assessment: Assessment, edits: ReportEdits) -> _Standing:
+    recommendation = assessment.result
+    outcome = outcome_of(assessment)
+    source = outcome if outcome else recommendation
+    engine_primary = Approach(source["primary_approach"])
+    override = (
+        edits.override if edits.override and edits.override.approach != engine_primary else None
+    )
+    return _Standing(
+        outcome=outcome,
+        stage=Stage(source["stage"]),
+        engine_primary=engine_primary,
+        override=override,
+        recommended=override.approach if override else engine_primary,
+    )
+
+
 def report_next_step(assessment: Assessment, edits: ReportEdits) -> str:
     """The next step the report names, in one sentence, as its summary prints it."""
-    recommendation = assessment.result
-    engine_primary = Approach(recommendation["primary_approach"])
-    overridden = edits.override is not None and edits.override.approach != engine_primary
-    recommended = edits.override.approach if edits.override and overridden else engine_primary
+    standing = _standing(assessment, edits)
     return _next_step(
-        Stage(recommendation["stage"]),
-        recommended,
-        overridden,
+        standing.stage,
+        standing.recommended,
+        standing.override is not None,
         edits,
-        recommendation["fine_tuning"]["blockers"],
+        assessment.result["fine_tuning"]["blockers"],
     )
 
 
@@ -578,22 +604,16 @@ def report_context(
     edits = edits or ReportEdits()
     recommendation = assessment.result
     # After a pilot with results, the recommendation follows its evidence.
-    outcome = outcome_of(assessment)
+    standing = _standing(assessment, edits)
+    outcome, stage, override = standing.outcome, standing.stage, standing.override
+    engine_primary, recommended = standing.engine_primary, standing.recommended
     hidden_evidence = Section.EVIDENCE in edits.hidden
     evidence = evidence_for_report(assessment) if outcome and not hidden_evidence else None
-    engine_primary = Approach(
-        outcome["primary_approach"] if outcome else recommendation["primary_approach"]
-    )
-    override = (
-        edits.override if edits.override and edits.override.approach != engine_primary else None
-    )
-    recommended = override.approach if override else engine_primary
     result = result_context(
         assessment, accent=organization.brand_color, primary=recommended, for_print=True
     )
     answers = assessment.answers
     currency = result["currency"]
-    stage = Stage(outcome["stage"] if outcome else recommendation["stage"])
     tuning_indicated = (
         recommended not in PROMPTING_APPROACHES if override else stage in TUNING_STAGES
     )

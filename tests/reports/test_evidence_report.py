@@ -7,7 +7,7 @@ from advisor import pilots
 from advisor.evidence import evidence_for_report
 from advisor.models import Assessment
 from advisor.scoring.examples import EXAMPLE_PROJECTS
-from reports.content import SECTION_TITLES, ReportEdits, Section
+from reports.content import SECTION_TITLES, ReportEdits, Section, report_next_step
 from reports.docx import render_report_docx
 from reports.forms import ReportEditForm
 from reports.services import InvalidReportEdits, report_draft, report_update
@@ -80,6 +80,17 @@ def test_the_minimum_viable_sentence_follows_the_pilot(
 
     assert says in ctx["minimum_viable"]
     assert "only if a pilot proves it" not in ctx["minimum_viable"]  # one has run
+
+
+@pytest.mark.django_db
+def test_the_step_a_client_accepts_is_the_one_the_report_names_after_a_pilot(
+    acme: Agency,
+) -> None:
+    assessment = piloted(acme)
+    named = context(assessment, "executive")["next_step"]
+
+    assert "into service" in named  # the pilot proved it: no second pilot
+    assert report_next_step(assessment, ReportEdits()) == named
 
 
 @pytest.mark.django_db
