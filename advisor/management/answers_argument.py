@@ -1,6 +1,7 @@
-"""The answers a command is given: a JSON file, or standard input for '-', read as the web
-import reads them; what is wrong with them is a usage error naming every bad field."""
+"""The file a command is given: a file, or standard input for '-', read as the web import reads
+it; what is wrong with it is a usage error naming every problem."""
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -18,7 +19,7 @@ def read_answers_argument(file: str, stdin: TextIO) -> tuple[str, object]:
 
     Raises `CommandError` (status 2) saying why the file cannot be read.
     """
-    name, raw = _read(file, stdin)
+    name, raw = read_input(file, stdin, MAX_FILE_BYTES)
     try:
         return name, read_answers_file(raw)
     except UnreadableFile as unreadable:
@@ -27,20 +28,26 @@ def read_answers_argument(file: str, stdin: TextIO) -> tuple[str, object]:
 
 def invalid_answers_error(name: str, invalid: InvalidAnswers) -> CommandError:
     """The usage error for answers that do not validate: one line per bad field."""
-    problems = "\n".join(
-        f"  {field}: {message}" if field else f"  {message}"
-        for field, message in invalid.problems()
+    return CommandError(
+        f"{name} has invalid answers:\n{problem_lines(invalid.problems())}",
+        returncode=USAGE_ERROR,
     )
-    return CommandError(f"{name} has invalid answers:\n{problems}", returncode=USAGE_ERROR)
 
 
-def _read(file: str, stdin: TextIO) -> tuple[str, bytes]:
+def problem_lines(problems: Iterable[tuple[str, str]]) -> str:
+    """One indented line per problem, naming where it is when that is known."""
+    return "\n".join(
+        f"  {where}: {message}" if where else f"  {message}" for where, message in problems
+    )
+
+
+def read_input(file: str, stdin: TextIO, max_bytes: int) -> tuple[str, bytes]:
     """Return a name for messages and the bytes of the file, or of standard input for '-'.
 
-    Reads at most one byte more than an answers file may hold, so a huge input is refused
-    without being read whole.
+    Reads at most one byte more than `max_bytes`, so a huge input is refused without being
+    read whole.
     """
-    limit = MAX_FILE_BYTES + 1
+    limit = max_bytes + 1
     if file == "-":
         binary = getattr(stdin, "buffer", None)
         if binary is not None:

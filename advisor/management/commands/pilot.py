@@ -4,11 +4,11 @@
 import json
 import sys
 from argparse import ArgumentParser
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from advisor.management.answers_argument import USAGE_ERROR, problem_lines, read_input
 from advisor.scoring.evidence import (
     InvalidPilot,
     Target,
@@ -20,8 +20,6 @@ from advisor.scoring.evidence import (
 from advisor.scoring.pilot_results import EvalResults, InvalidResults
 from advisor.scoring.results_file import MAX_FILE_BYTES, read_results_file
 
-# Usage errors exit with 2, like argparse's own: the input was wrong, not the program.
-USAGE_ERROR = 2
 _FLAGS = {
     "baseline": "--baseline",
     "candidate": "--candidate",
@@ -69,12 +67,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         targets = _targets(options["target"])
-        name, raw = _read(options["results"], options.get("stdin") or sys.stdin)
+        stdin = options.get("stdin") or sys.stdin
+        name, raw = read_input(options["results"], stdin, MAX_FILE_BYTES)
         try:
             results = read_results_file(raw, filename="" if name == "standard input" else name)
         except InvalidResults as invalid:
+            listed = problem_lines(invalid.problems())
             raise CommandError(
-                f"{name} cannot be used:\n{_listed(invalid.problems())}", returncode=USAGE_ERROR
+                f"{name} cannot be used:\n{listed}", returncode=USAGE_ERROR
             ) from None
         baseline, candidate = _roles(results, options["baseline"], options["candidate"])
         try:
@@ -88,7 +88,7 @@ class Command(BaseCommand):
         except InvalidPilot as invalid:
             problems = [(_FLAGS.get(what, what), why) for what, why in invalid.problems]
             raise CommandError(
-                f"The comparison cannot be made:\n{_listed(problems)}", returncode=USAGE_ERROR
+                f"The comparison cannot be made:\n{problem_lines(problems)}", returncode=USAGE_ERROR
             ) from None
         for note in results.notes:
             self.stderr.write(note)
@@ -106,7 +106,7 @@ def _targets(texts: list[str]) -> list[Target]:
         except ValueError as error:
             problems.append(("--target", str(error)))
     if problems:
-        raise CommandError(f"Bad targets:\n{_listed(problems)}", returncode=USAGE_ERROR)
+        raise CommandError(f"Bad targets:\n{problem_lines(problems)}", returncode=USAGE_ERROR)
     return targets
 
 
@@ -128,30 +128,3 @@ def _roles(results: EvalResults, baseline: str | None, candidate: str | None) ->
             returncode=USAGE_ERROR,
         )
     return baseline, candidate
-
-
-def _listed(problems: list[tuple[str, str]]) -> str:
-    return "\n".join(
-        f"  {where}: {message}" if where else f"  {message}" for where, message in problems
-    )
-
-
-def _read(file: str, stdin: TextIO) -> tuple[str, bytes]:
-    """Return a name for messages and the bytes of the file, or of standard input for '-'.
-
-    Reads at most one byte more than a results file may hold, so a huge input is refused
-    without being read whole.
-    """
-    limit = MAX_FILE_BYTES + 1
-    if file == "-":
-        binary = getattr(stdin, "buffer", None)
-        if binary is not None:
-            return "standard input", binary.read(limit)
-        # A text stream (as tests pass): a character is at least one byte, so this is enough.
-        return "standard input", stdin.read(limit).encode("utf-8", "surrogatepass")
-    try:
-        with Path(file).open("rb") as opened:
-            return file, opened.read(limit)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise CommandError(f"Cannot read {file}: {reason}", returncode=USAGE_ERROR) from None
