@@ -6,7 +6,8 @@ from datetime import date
 
 from advisor import services
 from advisor.models import Assessment
-from reports.content import ReportEdits, report_context
+from advisor.scoring import Approach
+from reports.content import NextStepItem, Override, ReportEdits, Section, report_context
 from tests.personas import Agency
 
 VARIANTS = ("executive", "full")
@@ -41,3 +42,19 @@ def internal_words(text: str) -> list[str]:
     [about] = ABOUT.findall(text)
     rest = text.replace(about, "")
     return INTERNAL_WORDS.findall(rest) + VERSION.findall(rest)
+
+
+# A comment on every section, the cover note, a hidden section, an override and a plan: the
+# consultant's edits the PDF and Word tests look for where they were placed.
+NOTES = {section: f"Comment number {i} for this section." for i, section in enumerate(Section)}
+EDITED = ReportEdits(
+    recipient="Jo Client",
+    cover_note="We looked at your contracts.\n\nHere is what we found.",
+    notes={s: n for s, n in NOTES.items() if s is not Section.CHANGES},
+    hidden=frozenset({Section.RISKS}),
+    override=Override(Approach.ADAPTER, "Your lawyers need one fixed clause format."),
+    next_steps=(NextStepItem("Collect 500 signed contracts", "Harbor Legal", "2 weeks"),),
+    version=2,
+    final=True,
+    dated=date(2026, 12, 3),
+)

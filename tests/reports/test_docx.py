@@ -18,13 +18,12 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from PIL import Image
 
-from advisor.scoring import Approach
 from advisor.scoring.examples import EXAMPLE_PROJECTS
-from reports.content import SECTION_TITLES, NextStepItem, Override, ReportEdits, Section
+from reports.content import SECTION_TITLES, ReportEdits, Section
 from reports.docx import html_to_docx, render_report_docx
 from reports.pdf import STATIC_PREFIX, render_html
 from tests.personas import Agency
-from tests.reports.client_text import VARIANTS, context, internal_words, submitted
+from tests.reports.client_text import EDITED, NOTES, VARIANTS, context, internal_words, submitted
 from tests.reports.test_report_content import pdf_text
 
 # Elements a reader sees as separate blocks: their text never runs into the next one's.
@@ -255,18 +254,7 @@ def test_the_comparison_notices_a_missing_or_moved_paragraph_or_cell() -> None:
 @pytest.mark.django_db
 def test_the_consultants_edits_sit_where_the_pdf_puts_them(acme: Agency) -> None:
     assessment = submitted(acme, dict(EXAMPLE_PROJECTS["contract_review"]))
-    notes = {s: f"Comment number {i} for this section." for i, s in enumerate(Section)}
-    edits = ReportEdits(
-        recipient="Jo Client",
-        cover_note="We looked at your contracts.\n\nHere is what we found.",
-        notes={s: n for s, n in notes.items() if s is not Section.CHANGES},
-        hidden=frozenset({Section.RISKS}),
-        override=Override(Approach.ADAPTER, "Your lawyers need one fixed clause format."),
-        next_steps=(NextStepItem("Collect 500 signed contracts", "Harbor Legal", "2 weeks"),),
-        version=2,
-        final=True,
-        dated=date(2026, 12, 3),
-    )
+    notes, edits = NOTES, EDITED
     ctx = context(assessment, "full", edits)
     document = opened(render_report_docx(ctx).docx)
     word = read_docx(document)

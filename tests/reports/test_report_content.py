@@ -3,7 +3,6 @@ assumptions said as assumptions, the executive summary in the order the client n
 consultant's edits where they were placed, and no heading left alone at the foot of a page."""
 
 import io
-from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -14,7 +13,6 @@ from advisor.scoring import APPROACH_LABELS, UNKNOWN_KEY, Approach
 from advisor.scoring.examples import EXAMPLE_PROJECTS
 from reports.content import (
     SECTION_TITLES,
-    NextStepItem,
     Override,
     ReportEdits,
     Section,
@@ -28,7 +26,9 @@ from reports.pdf import (
 from tests.personas import Agency
 from tests.reports.client_text import (
     ABOUT,
+    EDITED,
     INTERNAL_WORDS,
+    NOTES,
     VARIANTS,
     VERSION,
     context,
@@ -136,18 +136,7 @@ def between(text: str, start: str, end: str) -> str:
 @pytest.mark.django_db
 def test_the_consultants_words_appear_where_they_were_placed(acme: Agency) -> None:
     assessment = submitted(acme, dict(EXAMPLE_PROJECTS["contract_review"]))
-    notes = {section: f"Comment number {i} for this section." for i, section in enumerate(Section)}
-    edits = ReportEdits(
-        recipient="Jo Client",
-        cover_note="We looked at your contracts.\n\nHere is what we found.",
-        notes={s: n for s, n in notes.items() if s is not Section.CHANGES},
-        hidden=frozenset({Section.RISKS}),
-        override=Override(Approach.ADAPTER, "Your lawyers need one fixed clause format."),
-        next_steps=(NextStepItem("Collect 500 signed contracts", "Harbor Legal", "2 weeks"),),
-        version=2,
-        final=True,
-        dated=date(2026, 12, 3),
-    )
+    notes, edits = NOTES, EDITED
     text = pdf_text(context(assessment, "full", edits))
 
     assert "Dear Jo Client, We looked at your contracts. Here is what we found." in text
